@@ -1,0 +1,144 @@
+"""The child index: who a child is, how each agency knows them, where they live, who with."""
+
+import uuid
+from datetime import date, datetime
+from enum import StrEnum
+
+from sqlalchemy import CheckConstraint, ForeignKey, Index, String, UniqueConstraint
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from jigsaw.core.db import Base, IdMixin, enum_column
+
+
+class Sex(StrEnum):
+    """Sex as agencies record it (NHS Data Dictionary person stated gender codes)."""
+
+    FEMALE = "female"
+    MALE = "male"
+    UNKNOWN = "unknown"
+
+
+class NameKind(StrEnum):
+    """Which of a child's names this is."""
+
+    LEGAL = "legal"
+    PREFERRED = "preferred"
+    PREVIOUS = "previous"
+    ALIAS = "alias"
+
+
+class IdentifierScheme(StrEnum):
+    """Who issues an identifier: the NHS, the DfE (UPN), or one agency's own system."""
+
+    NHS_NUMBER = "nhs_number"
+    UPN = "upn"
+    LOCAL = "local"
+
+
+class RelationshipKind(StrEnum):
+    """How a person is related to a child."""
+
+    PARENT = "parent"
+    CARER = "carer"
+    SIBLING = "sibling"
+    HOUSEHOLD_MEMBER = "household_member"
+
+
+class Child(IdMixin, Base):
+    """A child known to the partnership; identity details hang off it."""
+
+    __tablename__ = "children"
+
+    date_of_birth: Mapped[date | None]
+    date_of_birth_estimated: Mapped[bool] = mapped_column(default=False)
+    sex: Mapped[Sex] = enum_column(Sex)
+    created_at: Mapped[datetime]
+
+    names: Mapped[list["ChildName"]] = relationship(back_populates="child")
+    identifiers: Mapped[list["ChildIdentifier"]] = relationship(back_populates="child")
+
+
+class ChildName(IdMixin, Base):
+    """One of a child's names, with the period it was used where known."""
+
+    __tablename__ = "child_names"
+
+    child_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("children.id"), index=True)
+    kind: Mapped[NameKind] = enum_column(NameKind)
+    given_names: Mapped[str] = mapped_column(String(200))
+    family_name: Mapped[str] = mapped_column(String(200), index=True)
+    valid_from: Mapped[date | None]
+    valid_to: Mapped[date | None]
+
+    child: Mapped[Child] = relationship(back_populates="names")
+
+
+class ChildIdentifier(IdMixin, Base):
+    """An identifier for a child: NHS number, UPN, or an agency's own case number."""
+
+    __tablename__ = "child_identifiers"
+    __table_args__ = (
+        UniqueConstraint("scheme", "issuer_id", "value"),
+        Index("ix_child_identifiers_lookup", "scheme", "value"),
+    )
+
+    child_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("children.id"), index=True)
+    scheme: Mapped[IdentifierScheme] = enum_column(IdentifierScheme)
+    value: Mapped[str] = mapped_column(String(64))
+    # The organisation that issued a local id or UPN; none for the national NHS number.
+    issuer_id: Mapped[uuid.UUID | None] = mapped_column(ForeignKey("organisations.id"))
+
+    child: Mapped[Child] = relationship(back_populates="identifiers")
+
+
+class Address(IdMixin, Base):
+    """A postal address; children and adults point at it for periods of time."""
+
+    __tablename__ = "addresses"
+
+    line1: Mapped[str] = mapped_column(String(200))
+    line2: Mapped[str | None] = mapped_column(String(200))
+    town: Mapped[str] = mapped_column(String(100))
+    postcode: Mapped[str] = mapped_column(String(10), index=True)
+
+
+class ChildAddress(IdMixin, Base):
+    """Where a child lived, from when to when (open-ended while current)."""
+
+    __tablename__ = "child_addresses"
+
+    child_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("children.id"), index=True)
+    address_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("addresses.id"), index=True)
+    valid_from: Mapped[date | None]
+    valid_to: Mapped[date | None]
+
+
+class Adult(IdMixin, Base):
+    """An adult connected to a child: a parent, a carer, a household member."""
+
+    __tablename__ = "adults"
+
+    given_names: Mapped[str] = mapped_column(String(200))
+    family_name: Mapped[str] = mapped_column(String(200), index=True)
+    date_of_birth: Mapped[date | None]
+    sex: Mapped[Sex] = enum_column(Sex)
+    address_id: Mapped[uuid.UUID | None] = mapped_column(ForeignKey("addresses.id"))
+    created_at: Mapped[datetime]
+
+
+class ChildRelationship(IdMixin, Base):
+    """How a child is related to another child or to an adult."""
+
+    __tablename__ = "child_relationships"
+    __table_args__ = (
+        CheckConstraint(
+            "(related_child_id IS NULL) <> (adult_id IS NULL)", name="exactly_one_relative"
+        ),
+    )
+
+    child_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("children.id"), index=True)
+    kind: Mapped[RelationshipKind] = enum_column(RelationshipKind)
+    related_child_id: Mapped[uuid.UUID | None] = mapped_column(ForeignKey("children.id"))
+    adult_id: Mapped[uuid.UUID | None] = mapped_column(ForeignKey("adults.id"), index=True)
+    valid_from: Mapped[date | None]
+    valid_to: Mapped[date | None]

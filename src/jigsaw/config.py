@@ -1,0 +1,101 @@
+"""Settings, read once from the environment (prefix ``JIGSAW_``) and the data directory."""
+
+import secrets
+from enum import StrEnum
+from functools import lru_cache
+from pathlib import Path
+
+from pydantic import Field, SecretStr, field_validator
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+
+class Environment(StrEnum):
+    """Where Jigsaw runs: development relaxes nothing about security, only log format."""
+
+    DEVELOPMENT = "development"
+    PRODUCTION = "production"
+
+
+class Settings(BaseSettings):
+    """Jigsaw's configuration. Every field is set by ``JIGSAW_<NAME>``."""
+
+    model_config = SettingsConfigDict(env_prefix="JIGSAW_", extra="ignore")
+
+    environment: Environment = Environment.DEVELOPMENT
+    data_dir: Path = Field(default=Path("var"), description="Where SQLite and keys live.")
+    database_url: str | None = Field(
+        default=None, description="SQLAlchemy URL; defaults to SQLite in the data directory."
+    )
+    base_url: str = "http://127.0.0.1:8000"
+    secret_key: SecretStr | None = Field(
+        default=None, description="Signs sessions and forms; generated into the data dir."
+    )
+    audit_key: SecretStr | None = Field(
+        default=None, description="Seals the audit log; generated into the data dir."
+    )
+    smtp_host: str | None = None
+    smtp_port: int = 587
+    smtp_username: str | None = None
+    smtp_password: SecretStr | None = None
+    smtp_from: str = "jigsaw@localhost"
+    smtp_starttls: bool = True
+    log_level: str = "INFO"
+    log_json: bool | None = Field(
+        default=None, description="JSON log lines; defaults to on in production."
+    )
+
+    @field_validator("base_url")
+    @classmethod
+    def _strip_trailing_slash(cls, value: str) -> str:
+        return value.rstrip("/")
+
+    @property
+    def sqlalchemy_url(self) -> str:
+        """The database URL, with PostgreSQL URLs pointed at the psycopg 3 driver."""
+        if self.database_url is None:
+            return f"sqlite:///{(self.data_dir / 'jigsaw.db').resolve()}"
+        return normalise_database_url(self.database_url)
+
+    @property
+    def logs_as_json(self) -> bool:
+        """Whether log lines are JSON (production) or readable (development)."""
+        if self.log_json is None:
+            return self.environment is Environment.PRODUCTION
+        return self.log_json
+
+    def secret(self, name: str) -> str:
+        """Return a secret key: from the environment, else from (or new into) the data dir."""
+        configured = getattr(self, name)
+        if isinstance(configured, SecretStr):
+            return configured.get_secret_value()
+        return read_or_create_secret(self.data_dir / name)
+
+
+def normalise_database_url(url: str) -> str:
+    """Point bare ``postgresql://`` URLs at psycopg 3, the driver Jigsaw ships with."""
+    for prefix in ("postgresql://", "postgres://"):
+        if url.startswith(prefix):
+            return "postgresql+psycopg://" + url.removeprefix(prefix)
+    return url
+
+
+def read_or_create_secret(path: Path) -> str:
+    """Read a key file, creating it (owner-only) with 256 random bits if absent."""
+    if path.exists():
+        return path.read_text(encoding="ascii").strip()
+    path.parent.mkdir(parents=True, exist_ok=True)
+    key = secrets.token_urlsafe(32)
+    # O_EXCL: if two processes race on first run, the loser reads the winner's key.
+    try:
+        with path.open("x", encoding="ascii") as handle:
+            handle.write(key + "\n")
+        path.chmod(0o600)
+    except FileExistsError:
+        return path.read_text(encoding="ascii").strip()
+    return key
+
+
+@lru_cache(maxsize=1)
+def get_settings() -> Settings:
+    """The process-wide settings, read once."""
+    return Settings()

@@ -1,0 +1,146 @@
+"""Persistence primitives shared by every capability: Base, column types and engines.
+
+Both engines are first class: SQLite (embedded default) and PostgreSQL (production).
+"""
+
+import uuid
+from datetime import UTC, datetime
+from enum import StrEnum
+from typing import Any
+
+from sqlalchemy import DateTime, Engine, MetaData, String, Uuid, create_engine, event
+from sqlalchemy.engine import Dialect
+from sqlalchemy.orm import DeclarativeBase, Mapped, Session, mapped_column, sessionmaker
+from sqlalchemy.pool import StaticPool
+from sqlalchemy.types import TypeDecorator
+
+NAMING_CONVENTION = {
+    "ix": "ix_%(column_0_label)s",
+    "uq": "uq_%(table_name)s_%(column_0_N_name)s",
+    "ck": "ck_%(table_name)s_%(constraint_name)s",
+    "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
+    "pk": "pk_%(table_name)s",
+}
+
+ENUM_LENGTH = 64
+
+
+class UtcDateTime(TypeDecorator[datetime]):
+    """A timestamp that is always aware UTC; naive datetimes are refused.
+
+    SQLite drops the UTC offset, so values read back are re-marked as UTC.
+    """
+
+    impl = DateTime(timezone=True)
+    cache_ok = True
+
+    def process_bind_param(self, value: datetime | None, _dialect: Dialect) -> datetime | None:
+        """Refuse naive datetimes and store everything in UTC."""
+        if value is None:
+            return None
+        if value.tzinfo is None or value.utcoffset() is None:
+            raise ValueError("naive datetime refused: use jigsaw.core.clock.now()")
+        return value.astimezone(UTC)
+
+    def process_result_value(self, value: datetime | None, _dialect: Dialect) -> datetime | None:
+        """Return aware UTC whatever the engine gave back."""
+        if value is None:
+            return None
+        if value.tzinfo is None:
+            return value.replace(tzinfo=UTC)
+        return value.astimezone(UTC)
+
+
+class StrEnumValue(TypeDecorator[StrEnum]):
+    """A ``StrEnum`` stored by value in a plain string column.
+
+    No database enum and no CHECK constraint: adding a member needs no migration, and
+    the column reads the same on both engines. Unknown stored values fail loudly.
+    """
+
+    impl = String(ENUM_LENGTH)
+    cache_ok = True
+
+    def __init__(self, enum_class: type[StrEnum]) -> None:
+        super().__init__()
+        self.enum_class = enum_class
+
+    def process_bind_param(self, value: StrEnum | str | None, _dialect: Dialect) -> str | None:
+        """Store the member's value, validating plain strings against the enum."""
+        if value is None:
+            return None
+        return self.enum_class(value).value
+
+    def process_result_value(self, value: str | None, _dialect: Dialect) -> StrEnum | None:
+        """Turn the stored value back into the member."""
+        if value is None:
+            return None
+        return self.enum_class(value)
+
+    @property
+    def python_type(self) -> type[StrEnum]:
+        """The enum class this column holds."""
+        return self.enum_class
+
+
+class Base(DeclarativeBase):
+    """Declarative base for every Jigsaw model."""
+
+    metadata = MetaData(naming_convention=NAMING_CONVENTION)
+    type_annotation_map: dict[Any, Any] = {  # noqa: RUF012 - SQLAlchemy reads this class attribute
+        datetime: UtcDateTime(),
+        uuid.UUID: Uuid(),
+    }
+
+
+def enum_column(enum_class: type[StrEnum], **kwargs: Any) -> Mapped[Any]:
+    """A column holding ``enum_class`` by value."""
+    return mapped_column(StrEnumValue(enum_class), **kwargs)
+
+
+class IdMixin:
+    """A UUID primary key generated in Python, the same on both engines."""
+
+    id: Mapped[uuid.UUID] = mapped_column(primary_key=True, default=uuid.uuid4)
+
+
+def is_sqlite(url: str) -> bool:
+    """Whether a database URL points at SQLite."""
+    return url.startswith("sqlite")
+
+
+def make_engine(url: str, **kwargs: Any) -> Engine:
+    """Create an engine; SQLite gets WAL, foreign keys and real transactions."""
+    if not is_sqlite(url):
+        return create_engine(url, pool_pre_ping=True, **kwargs)
+    if ":memory:" in url or url in {"sqlite://", "sqlite:///"}:
+        kwargs.setdefault("poolclass", StaticPool)
+    engine = create_engine(url, connect_args={"check_same_thread": False}, **kwargs)
+    _configure_sqlite(engine)
+    return engine
+
+
+def _configure_sqlite(engine: Engine) -> None:
+    """SQLite setup, including SQLAlchemy's documented pysqlite transaction recipe.
+
+    pysqlite's own BEGIN handling breaks SAVEPOINT; we turn it off and emit BEGIN ourselves.
+    """
+
+    @event.listens_for(engine, "connect")
+    def _on_connect(dbapi_connection: Any, connection_record: Any) -> None:  # noqa: ARG001
+        dbapi_connection.isolation_level = None
+        cursor = dbapi_connection.cursor()
+        cursor.execute("PRAGMA journal_mode=WAL")
+        cursor.execute("PRAGMA foreign_keys=ON")
+        cursor.execute("PRAGMA busy_timeout=5000")
+        cursor.execute("PRAGMA synchronous=NORMAL")
+        cursor.close()
+
+    @event.listens_for(engine, "begin")
+    def _on_begin(connection: Any) -> None:
+        connection.exec_driver_sql("BEGIN")
+
+
+def make_session_factory(engine: Engine) -> sessionmaker[Session]:
+    """Sessions keep loaded objects usable after commit so templates can render them."""
+    return sessionmaker(engine, expire_on_commit=False)

@@ -1,0 +1,72 @@
+"""Structured logging: JSON in production, readable in development, a request id on every line.
+
+Log identifiers, never personal data. As a safety net, values under keys that name
+personal data are replaced before a line is written.
+"""
+
+import logging
+import sys
+from collections.abc import MutableMapping
+from typing import Any
+
+import structlog
+
+# Keys whose values would be personal data; a log call using one is a bug, so we redact.
+PERSONAL_KEYS = frozenset(
+    {
+        "name", "given_name", "given_names", "family_name", "display_name", "full_name",
+        "date_of_birth", "dob", "nhs_number", "upn", "address", "postcode", "email",
+        "narrative", "notes", "note", "text", "password", "query", "search",
+    }
+)  # fmt: skip
+REDACTED = "[redacted]"
+
+
+def redact_personal_data(
+    logger: Any,  # noqa: ARG001 - structlog processor signature
+    method_name: str,  # noqa: ARG001
+    event_dict: MutableMapping[str, Any],
+) -> MutableMapping[str, Any]:
+    """Replace the value of any key that names personal data."""
+    for key in event_dict.keys() & PERSONAL_KEYS:
+        event_dict[key] = REDACTED
+    return event_dict
+
+
+def configure_logging(*, json: bool, level: str = "INFO") -> None:
+    """Configure structlog and the standard library to write one line per event to stderr."""
+    shared: list[Any] = [
+        structlog.contextvars.merge_contextvars,
+        structlog.stdlib.add_log_level,
+        structlog.stdlib.add_logger_name,
+        structlog.processors.TimeStamper(fmt="iso", utc=True),
+        redact_personal_data,
+    ]
+    renderer: Any = (
+        structlog.processors.JSONRenderer() if json else structlog.dev.ConsoleRenderer(colors=False)
+    )
+    structlog.configure(
+        processors=[*shared, structlog.stdlib.ProcessorFormatter.wrap_for_formatter],
+        logger_factory=structlog.stdlib.LoggerFactory(),
+        wrapper_class=structlog.stdlib.BoundLogger,
+        cache_logger_on_first_use=True,
+    )
+    formatter = structlog.stdlib.ProcessorFormatter(
+        foreign_pre_chain=shared,
+        processors=[
+            structlog.stdlib.ProcessorFormatter.remove_processors_meta,
+            structlog.processors.format_exc_info,
+            renderer,
+        ],
+    )
+    handler = logging.StreamHandler(sys.stderr)
+    handler.setFormatter(formatter)
+    root = logging.getLogger()
+    root.handlers[:] = [handler]
+    root.setLevel(level.upper())
+    # uvicorn's access log prints raw paths with query strings, which may hold search
+    # terms; our request middleware logs the route instead.
+    logging.getLogger("uvicorn.access").disabled = True
+    for name in ("uvicorn", "uvicorn.error"):
+        logging.getLogger(name).handlers[:] = []
+        logging.getLogger(name).propagate = True

@@ -1,0 +1,78 @@
+"""`jigsaw demo`: migrate, load the synthetic partnership once, show the personas, serve."""
+
+import typer
+from rich.console import Console
+from rich.progress import Progress
+from rich.table import Table
+
+from jigsaw import migrations
+from jigsaw.access.actor import Actor
+from jigsaw.config import Environment, get_settings, read_or_create_secret
+from jigsaw.core import clock
+from jigsaw.core.db import make_engine, make_session_factory
+from jigsaw.core.uow import UnitOfWork
+from jigsaw.demo.generator import DemoPartnership, generate_partnership
+from jigsaw.demo.loader import load_partnership
+
+console = Console()
+DEFAULT_SEED = 2026
+
+
+def demo(
+    seed: int = typer.Option(DEFAULT_SEED, help="Seed of the synthetic partnership."),
+    children: int = typer.Option(2000, min=1, help="How many children to generate."),
+    serve: bool = typer.Option(True, "--serve/--no-serve", help="Serve after loading."),
+    host: str = typer.Option("127.0.0.1", help="Address to listen on."),
+    port: int = typer.Option(None, help="Port to listen on (default: $PORT or 8000)."),
+) -> None:
+    """Set up a demo: migrate, load synthetic data (once), list the personas, serve."""
+    settings = get_settings()
+    if settings.environment is Environment.PRODUCTION:
+        console.print("[red]Refusing to load demo data into a production deployment.[/red]")
+        raise typer.Exit(code=2)
+    settings.data_dir.mkdir(parents=True, exist_ok=True)
+    engine = make_engine(settings.sqlalchemy_url)
+    migrations.upgrade(engine)
+    partnership = generate_partnership(seed=seed, children=children, today=clock.today())
+    password = read_or_create_secret(settings.data_dir / "demo_password")
+    uow = UnitOfWork(make_session_factory(engine))
+    with Progress(console=console, transient=True) as progress:
+        task = progress.add_task("Loading the demo partnership", total=6)
+        result = load_partnership(
+            uow,
+            Actor.system("cli:demo"),
+            partnership=partnership,
+            password=password,
+            on_step=lambda _name: progress.advance(task),
+        )
+    verb = "Loaded" if result.created else "Already loaded"
+    console.print(
+        f"{verb}: {result.organisations} organisations, {result.personas} personas, "
+        f"{result.children:,} children (seed {seed})."
+    )
+    _print_personas(partnership, password)
+    if serve:
+        from jigsaw.cli.main import default_port, run_server  # noqa: PLC0415 - avoids a cycle
+
+        chosen = port or default_port()
+        console.print(f"\nJigsaw is running at [bold]http://{host}:{chosen}[/bold] (Ctrl+C stops).")
+        run_server(host=host, port=chosen)
+
+
+def _print_personas(partnership: DemoPartnership, password: str) -> None:
+    organisations = {org.key: org.name for org in partnership.organisations}
+    table = Table(title="Demo personas: sign in with the email and the demo password")
+    for column in ("Email", "Who", "Organisation", "Roles"):
+        table.add_column(column)
+    for persona in partnership.personas:
+        table.add_row(
+            persona.email,
+            f"{persona.given_name} {persona.family_name}, {persona.job_title}",
+            organisations[persona.organisation_key],
+            ", ".join(role.replace("_", " ") for role in persona.roles),
+        )
+    console.print(table)
+    console.print(
+        f"Demo password for every persona: [bold]{password}[/bold] "
+        f"(kept in {get_settings().data_dir / 'demo_password'}; synthetic people only)."
+    )

@@ -1,0 +1,303 @@
+"""Load a generated demo partnership into the database, once.
+
+Every row gets a UUID derived from the seed and its generator key, so a second run finds
+the partnership already there and changes nothing. The load is one transaction, audited
+as the system actor "cli:demo".
+"""
+
+import uuid
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+from typing import Any
+
+from sqlalchemy import insert
+
+from jigsaw import accounts, audit, children
+from jigsaw.access.actor import Actor
+from jigsaw.accounts.passwords import hash_password
+from jigsaw.core import clock
+from jigsaw.core.uow import UnitOfWork
+from jigsaw.demo.generator import DemoPartnership
+
+NAMESPACE = uuid.UUID("6a3c1f0e-1d8b-4f51-9a55-2f7f3c8d0b11")
+
+Step = Callable[[str], None]
+
+
+@dataclass(frozen=True, slots=True)
+class LoadResult:
+    """What a load did: whether it created the partnership, and how many of each."""
+
+    created: bool
+    organisations: int
+    personas: int
+    children: int
+
+
+def demo_id(seed: int, key: str) -> uuid.UUID:
+    """The stable UUID of a generated record."""
+    return uuid.uuid5(NAMESPACE, f"{seed}:{key}")
+
+
+def load_partnership(
+    uow: UnitOfWork,
+    actor: Actor,
+    *,
+    partnership: DemoPartnership,
+    password: str,
+    on_step: Step | None = None,
+) -> LoadResult:
+    """Write the partnership unless it is already loaded; personas get ``password``.
+
+    Raises:
+        Nothing of its own; database errors roll the whole load back.
+    """
+    step = on_step or (lambda _name: None)
+    result = LoadResult(
+        created=False,
+        organisations=len(partnership.organisations),
+        personas=len(partnership.personas),
+        children=len(partnership.children),
+    )
+    with uow:
+        first = demo_id(partnership.seed, partnership.organisations[0].key)
+        if uow.session.get(accounts.Organisation, first) is not None:
+            return result
+        ids = _Ids(partnership.seed)
+        for name, writer in _WRITERS:
+            writer(uow, actor, partnership, ids, password)
+            step(name)
+        uow.commit()
+    return LoadResult(
+        created=True,
+        organisations=result.organisations,
+        personas=result.personas,
+        children=result.children,
+    )
+
+
+class _Ids:
+    def __init__(self, seed: int) -> None:
+        self.seed = seed
+
+    def __call__(self, key: str) -> uuid.UUID:
+        return demo_id(self.seed, key)
+
+    def optional(self, key: str | None) -> uuid.UUID | None:
+        return None if key is None else demo_id(self.seed, key)
+
+
+def _insert(uow: UnitOfWork, model: Any, rows: Iterable[dict[str, Any]]) -> None:
+    batch = list(rows)
+    if batch:
+        uow.session.execute(insert(model), batch)
+
+
+def _organisations(
+    uow: UnitOfWork, actor: Actor, data: DemoPartnership, ids: _Ids, _password: str
+) -> None:
+    now = clock.now()
+    rows: list[dict[str, Any]] = [
+        {
+            "id": ids(org.key),
+            "name": org.name,
+            "kind": org.kind,
+            "identifier_scheme": org.identifier_scheme,
+            "identifier": org.identifier,
+            "created_at": now,
+        }
+        for org in data.organisations
+    ]
+    _insert(uow, accounts.Organisation, rows)
+    audit.record_many(
+        uow, actor, "organisation:registered", subject_type="organisation",
+        subject_ids=[row["id"] for row in rows],
+    )  # fmt: skip
+
+
+def _personas(
+    uow: UnitOfWork, actor: Actor, data: DemoPartnership, ids: _Ids, password: str
+) -> None:
+    now = clock.now()
+    # One hash for all personas: argon2 is slow by design and they share the demo password.
+    password_hash = hash_password(password)
+    users: list[dict[str, Any]] = [
+        {
+            "id": ids(persona.key),
+            "organisation_id": ids(persona.organisation_key),
+            "email": persona.email,
+            "display_name": f"{persona.given_name} {persona.family_name}",
+            "job_title": persona.job_title,
+            "password_hash": password_hash,
+            "is_active": True,
+            "created_at": now,
+        }
+        for persona in data.personas
+    ]
+    grants = [
+        {"user_id": ids(persona.key), "role": role}
+        for persona in data.personas
+        for role in persona.roles
+    ]
+    _insert(uow, accounts.User, users)
+    _insert(uow, accounts.RoleGrant, grants)
+    audit.record_many(
+        uow, actor, "user:created", subject_type="user", subject_ids=[row["id"] for row in users]
+    )
+
+
+def _addresses(
+    uow: UnitOfWork, _actor: Actor, data: DemoPartnership, ids: _Ids, _password: str
+) -> None:
+    rows: list[dict[str, Any]] = [
+        {
+            "id": ids(address.key),
+            "line1": address.line1,
+            "line2": address.line2,
+            "town": address.town,
+            "postcode": address.postcode,
+        }
+        for address in data.addresses
+    ]
+    _insert(uow, children.Address, rows)
+
+
+def _adults(
+    uow: UnitOfWork, actor: Actor, data: DemoPartnership, ids: _Ids, _password: str
+) -> None:
+    now = clock.now()
+    rows: list[dict[str, Any]] = [
+        {
+            "id": ids(adult.key),
+            "given_names": adult.given_names,
+            "family_name": adult.family_name,
+            "date_of_birth": adult.date_of_birth,
+            "sex": children.Sex(adult.sex),
+            "address_id": ids(adult.address_key),
+            "created_at": now,
+        }
+        for adult in data.adults
+    ]
+    _insert(uow, children.Adult, rows)
+    audit.record_many(
+        uow, actor, "adult:recorded", subject_type="adult", subject_ids=[row["id"] for row in rows]
+    )
+
+
+def _children(
+    uow: UnitOfWork, actor: Actor, data: DemoPartnership, ids: _Ids, _password: str
+) -> None:
+    now = clock.now()
+    rows: list[dict[str, Any]] = [
+        {
+            "id": ids(child.key),
+            "date_of_birth": child.date_of_birth,
+            "date_of_birth_estimated": False,
+            "sex": children.Sex(child.sex),
+            "created_at": now,
+        }
+        for child in data.children
+    ]
+    _insert(uow, children.Child, rows)
+    _insert(uow, children.ChildName, _child_names(data, ids))
+    _insert(uow, children.ChildIdentifier, _child_identifiers(data, ids))
+    _insert(uow, children.ChildAddress, _child_addresses(data, ids))
+    audit.record_many(
+        uow, actor, "child:recorded", subject_type="child", subject_ids=[row["id"] for row in rows]
+    )
+
+
+def _child_names(data: DemoPartnership, ids: _Ids) -> Iterable[dict[str, Any]]:
+    for child in data.children:
+        child_id = ids(child.key)
+        yield _name(child_id, children.NameKind.LEGAL, child.given_names, child.family_name)
+        if child.preferred_name:
+            yield _name(child_id, children.NameKind.PREFERRED, child.preferred_name,
+                        child.family_name)  # fmt: skip
+        if child.previous_family_name:
+            yield _name(child_id, children.NameKind.PREVIOUS, child.given_names,
+                        child.previous_family_name)  # fmt: skip
+
+
+def _name(child_id: uuid.UUID, kind: children.NameKind, given: str, family: str) -> dict[str, Any]:
+    return {
+        "id": uuid.uuid5(child_id, f"name:{kind}"),
+        "child_id": child_id,
+        "kind": kind,
+        "given_names": given,
+        "family_name": family,
+        "valid_from": None,
+        "valid_to": None,
+    }
+
+
+def _child_identifiers(data: DemoPartnership, ids: _Ids) -> Iterable[dict[str, Any]]:
+    for child in data.children:
+        child_id = ids(child.key)
+        yield {
+            "id": uuid.uuid5(child_id, "nhs_number"),
+            "child_id": child_id,
+            "scheme": children.IdentifierScheme.NHS_NUMBER,
+            "value": child.nhs_number,
+            "issuer_id": None,
+        }
+        if child.upn is not None:
+            yield {
+                "id": uuid.uuid5(child_id, "upn"),
+                "child_id": child_id,
+                "scheme": children.IdentifierScheme.UPN,
+                "value": child.upn,
+                "issuer_id": ids.optional(child.school_key),
+            }
+
+
+def _child_addresses(data: DemoPartnership, ids: _Ids) -> Iterable[dict[str, Any]]:
+    for child in data.children:
+        child_id = ids(child.key)
+        yield {
+            "id": uuid.uuid5(child_id, "address:current"),
+            "child_id": child_id,
+            "address_id": ids(child.address_key),
+            "valid_from": child.moved_in_on,
+            "valid_to": None,
+        }
+        if child.previous_address_key is not None:
+            yield {
+                "id": uuid.uuid5(child_id, "address:previous"),
+                "child_id": child_id,
+                "address_id": ids(child.previous_address_key),
+                "valid_from": None,
+                "valid_to": child.moved_in_on,
+            }
+
+
+def _relationships(
+    uow: UnitOfWork, _actor: Actor, data: DemoPartnership, ids: _Ids, _password: str
+) -> None:
+    rows: list[dict[str, Any]] = [
+        {
+            "id": uuid.uuid5(
+                ids(rel.child_key), f"{rel.kind}:{rel.related_child_key}:{rel.adult_key}"
+            ),
+            "child_id": ids(rel.child_key),
+            "kind": children.RelationshipKind(rel.kind),
+            "related_child_id": ids.optional(rel.related_child_key),
+            "adult_id": ids.optional(rel.adult_key),
+            "valid_from": None,
+            "valid_to": None,
+        }
+        for rel in data.relationships
+    ]
+    _insert(uow, children.ChildRelationship, rows)
+
+
+_WRITERS: tuple[
+    tuple[str, Callable[[UnitOfWork, Actor, DemoPartnership, _Ids, str], None]], ...
+] = (
+    ("organisations", _organisations),
+    ("people who sign in", _personas),
+    ("addresses", _addresses),
+    ("parents and carers", _adults),
+    ("children", _children),
+    ("relationships", _relationships),
+)

@@ -1,0 +1,106 @@
+"""The records the demo generator produces: plain frozen data, keyed by short stable strings.
+
+Keys such as "org:school-1" and "child:00017" are unique within one partnership; the loader
+turns them into UUIDs. Relationship kinds are "parent", "carer", "sibling" and
+"household_member"; sexes are "female", "male" and, rarely, "unknown".
+"""
+
+from dataclasses import dataclass
+from datetime import date
+
+from jigsaw.access.vocabulary import AgencyKind, Role
+
+
+@dataclass(frozen=True, slots=True)
+class DemoOrganisation:
+    """An agency in the partnership, with its national (or local) identifier."""
+
+    key: str
+    name: str
+    kind: AgencyKind
+    identifier_scheme: str
+    identifier: str
+
+
+@dataclass(frozen=True, slots=True)
+class DemoPersona:
+    """A named member of staff whom demonstrations sign in as."""
+
+    key: str
+    given_name: str
+    family_name: str
+    email: str
+    job_title: str
+    organisation_key: str
+    roles: tuple[Role, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class DemoAddress:
+    """A home in the fictional town."""
+
+    key: str
+    line1: str
+    line2: str | None
+    town: str
+    postcode: str
+
+
+@dataclass(frozen=True, slots=True)
+class DemoAdult:
+    """A parent, carer or other adult living in a child's household."""
+
+    key: str
+    given_names: str
+    family_name: str
+    date_of_birth: date
+    sex: str
+    address_key: str
+
+
+@dataclass(frozen=True, slots=True)
+class DemoChild:
+    """A child's identity record as the partnership's agencies would hold it."""
+
+    key: str
+    given_names: str
+    family_name: str
+    preferred_name: str | None
+    previous_family_name: str | None
+    date_of_birth: date
+    sex: str
+    nhs_number: str
+    upn: str | None
+    school_key: str | None
+    gp_key: str
+    address_key: str
+    moved_in_on: date
+    previous_address_key: str | None
+
+
+@dataclass(frozen=True, slots=True)
+class DemoRelationship:
+    """A child's link to an adult (parent, carer, household member) or to a sibling.
+
+    Exactly one of ``related_child_key`` and ``adult_key`` is set. Each pair of siblings is
+    recorded once, elder first; the relationship is symmetric.
+    """
+
+    child_key: str
+    kind: str
+    related_child_key: str | None
+    adult_key: str | None
+
+
+@dataclass(frozen=True, slots=True)
+class DemoPartnership:
+    """Everything generated for one seed: agencies, staff and the families they serve."""
+
+    seed: int
+    local_authority_name: str
+    organisations: tuple[DemoOrganisation, ...]
+    personas: tuple[DemoPersona, ...]
+    addresses: tuple[DemoAddress, ...]
+    adults: tuple[DemoAdult, ...]
+    children: tuple[DemoChild, ...]
+    relationships: tuple[DemoRelationship, ...]

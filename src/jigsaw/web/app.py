@@ -1,0 +1,103 @@
+"""The application factory: one FastAPI app serving pages and the JSON API."""
+
+from typing import Any
+
+from fastapi import FastAPI, Request
+from fastapi.exceptions import RequestValidationError
+from fastapi.responses import Response
+from fastapi.staticfiles import StaticFiles
+from sqlalchemy import Engine
+from sqlalchemy.orm import Session, sessionmaker
+from starlette.exceptions import HTTPException as StarletteHTTPException
+
+from jigsaw import __version__
+from jigsaw.config import Settings, get_settings
+from jigsaw.core.db import make_engine, make_session_factory
+from jigsaw.core.errors import Conflict, Invalid, JigsawError, NotFound, PermissionDenied
+from jigsaw.core.logging import configure_logging
+from jigsaw.web import routes
+from jigsaw.web.middleware import RequestContextMiddleware
+from jigsaw.web.problems import error_page, is_api_request, problem
+from jigsaw.web.templating import STATIC_DIR, make_templates
+
+API_DESCRIPTION = """The JSON API for agency systems: the same services the pages use.
+
+Errors are problem details (RFC 9457, `application/problem+json`)."""
+
+STATUS_FOR_ERROR: dict[type[JigsawError], int] = {
+    NotFound: 404,
+    PermissionDenied: 403,
+    Invalid: 422,
+    Conflict: 409,
+}
+
+
+def create_app(
+    settings: Settings | None = None,
+    *,
+    engine: Engine | None = None,
+    session_factory: sessionmaker[Session] | None = None,
+) -> FastAPI:
+    """Build the app; tests pass their own settings, engine and session factory."""
+    settings = settings or get_settings()
+    configure_logging(json=settings.logs_as_json, level=settings.log_level)
+    app = FastAPI(
+        title="Jigsaw API",
+        version=__version__,
+        description=API_DESCRIPTION,
+        openapi_url="/api/v1/openapi.json",
+        docs_url=None,
+        redoc_url=None,
+    )
+    app.state.settings = settings
+    app.state.engine = engine or make_engine(settings.sqlalchemy_url, hide_parameters=True)
+    app.state.session_factory = session_factory or make_session_factory(app.state.engine)
+    app.state.templates = make_templates(settings)
+    app.mount("/static", StaticFiles(directory=STATIC_DIR), name="static")
+    app.include_router(routes.pages)
+    app.include_router(routes.api)
+    _add_error_handlers(app)
+
+    def render_error(request: Request, status: int, request_id: str) -> Response:
+        return _error_response(request, status, request_id=request_id)
+
+    app.add_middleware(RequestContextMiddleware, render_error=render_error)
+    return app
+
+
+def _error_response(
+    request: Request, status: int, *, request_id: str | None = None, **extra: Any
+) -> Response:
+    if is_api_request(request.url.path):
+        return problem(status, request_id=request_id, **extra)
+    return error_page(request.app.state.templates, request, status, request_id)
+
+
+def _add_error_handlers(app: FastAPI) -> None:
+    async def domain_error(request: Request, exc: Exception) -> Response:
+        status = next(
+            (code for kind, code in STATUS_FOR_ERROR.items() if isinstance(exc, kind)), 500
+        )
+        extra: dict[str, Any] = {"errors": exc.errors} if isinstance(exc, Invalid) else {}
+        return _error_response(request, status, **extra)
+
+    async def http_error(request: Request, exc: Exception) -> Response:
+        assert isinstance(exc, StarletteHTTPException)  # noqa: S101 - narrows the type
+        response = _error_response(request, exc.status_code)
+        for name, value in (exc.headers or {}).items():
+            response.headers[name] = value
+        return response
+
+    async def validation_error(request: Request, exc: Exception) -> Response:
+        assert isinstance(exc, RequestValidationError)  # noqa: S101 - narrows the type
+        # Only where and what; never the submitted value, which may be personal data.
+        errors = [
+            {"location": ".".join(str(part) for part in error["loc"]), "message": error["msg"]}
+            for error in exc.errors()
+        ]
+        return _error_response(request, 422, errors=errors)
+
+    for error_type in STATUS_FOR_ERROR:
+        app.add_exception_handler(error_type, domain_error)
+    app.add_exception_handler(StarletteHTTPException, http_error)
+    app.add_exception_handler(RequestValidationError, validation_error)

@@ -1,0 +1,76 @@
+import uuid
+from datetime import UTC, datetime, timedelta, timezone
+
+import pytest
+from sqlalchemy import Engine, select, text
+from sqlalchemy.exc import StatementError
+
+from jigsaw.access.vocabulary import AgencyKind
+from jigsaw.accounts import Organisation
+from jigsaw.core.db import is_sqlite
+from jigsaw.core.uow import UnitOfWork
+
+
+def organisation(**overrides: object) -> Organisation:
+    values: dict[str, object] = {
+        "name": "Eastmoor Police",
+        "kind": AgencyKind.POLICE,
+        "identifier_scheme": "police_force",
+        "identifier": "99",
+        "created_at": datetime(2026, 1, 1, 12, tzinfo=UTC),
+    }
+    values.update(overrides)
+    return Organisation(**values)
+
+
+def test_uuid_keys_are_generated_in_python(uow: UnitOfWork) -> None:
+    with uow:
+        org = organisation()
+        uow.session.add(org)
+        uow.flush()
+        assert isinstance(org.id, uuid.UUID)
+        assert uow.session.scalar(select(Organisation.id)) == org.id
+
+
+def test_datetimes_round_trip_as_aware_utc(uow: UnitOfWork) -> None:
+    plus_two = timezone(timedelta(hours=2))
+    with uow:
+        org = organisation(created_at=datetime(2026, 6, 1, 14, 30, tzinfo=plus_two))
+        uow.session.add(org)
+        uow.commit()
+    with uow:
+        stored = uow.session.scalars(select(Organisation.created_at)).one()
+    assert stored == datetime(2026, 6, 1, 12, 30, tzinfo=UTC)
+    assert stored.tzinfo is UTC
+
+
+def test_naive_datetimes_are_refused(uow: UnitOfWork) -> None:
+    with uow:
+        uow.session.add(organisation(created_at=datetime(2026, 1, 1, 12)))  # noqa: DTZ001
+        with pytest.raises(StatementError, match="naive datetime refused"):
+            uow.flush()
+
+
+def test_enums_are_stored_by_value(uow: UnitOfWork) -> None:
+    with uow:
+        uow.session.add(organisation(kind=AgencyKind.CHILDRENS_SOCIAL_CARE))
+        uow.flush()
+        raw = uow.session.execute(text("SELECT kind FROM organisations")).scalar_one()
+        loaded = uow.session.scalars(select(Organisation.kind)).one()
+    assert raw == "childrens_social_care"
+    assert loaded is AgencyKind.CHILDRENS_SOCIAL_CARE
+
+
+def test_unknown_enum_values_are_refused(uow: UnitOfWork) -> None:
+    with uow:
+        uow.session.add(organisation(kind="not_an_agency"))
+        with pytest.raises(StatementError, match="not_an_agency"):
+            uow.flush()
+
+
+def test_sqlite_runs_in_wal_mode_with_foreign_keys(engine: Engine) -> None:
+    if not is_sqlite(str(engine.url)):
+        pytest.skip("SQLite pragmas; this run is on PostgreSQL")
+    with engine.connect() as connection:
+        assert connection.execute(text("PRAGMA journal_mode")).scalar() == "wal"
+        assert connection.execute(text("PRAGMA foreign_keys")).scalar() == 1
