@@ -3,7 +3,7 @@ from datetime import UTC, datetime, timedelta, timezone
 
 import pytest
 from sqlalchemy import Engine, select, text
-from sqlalchemy.exc import StatementError
+from sqlalchemy.exc import IntegrityError, StatementError
 
 from jigsaw.access.vocabulary import AgencyKind
 from jigsaw.accounts import Organisation
@@ -74,3 +74,18 @@ def test_sqlite_runs_in_wal_mode_with_foreign_keys(engine: Engine) -> None:
     with engine.connect() as connection:
         assert connection.execute(text("PRAGMA journal_mode")).scalar() == "wal"
         assert connection.execute(text("PRAGMA foreign_keys")).scalar() == 1
+
+
+def test_errors_never_carry_the_statement_parameters(uow: UnitOfWork) -> None:
+    """A failed write must not put the values written into the error SQLAlchemy raises.
+
+    (PostgreSQL's own DETAIL line may still quote a duplicate key: the log renderer
+    withholds exception messages for that reason; see tests/core/test_logging.py.)
+    """
+    with uow:
+        uow.session.add(organisation(identifier="Okafor-2014", name="Ayesha Okafor"))
+        uow.session.add(organisation(identifier="Okafor-2014", name="Ayesha Okafor"))
+        with pytest.raises(IntegrityError) as raised:
+            uow.flush()
+    assert "Ayesha Okafor" not in str(raised.value)
+    assert "parameters hidden" in str(raised.value)

@@ -6,6 +6,8 @@ import structlog
 
 from jigsaw.core.logging import REDACTED, configure_logging
 
+PERSONAL_VALUE = "Okafor-2014"
+
 
 @pytest.fixture
 def restore_logging() -> object:
@@ -44,3 +46,34 @@ def test_development_lines_are_readable_text(capsys: pytest.CaptureFixture[str])
     err = capsys.readouterr().err
     assert "plain message" in err
     assert not err.lstrip().startswith("{")
+
+
+@pytest.mark.usefixtures("restore_logging")
+def test_exceptions_are_logged_with_their_stack_but_never_their_message(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    configure_logging(json=True)
+    value = PERSONAL_VALUE  # the stack shows source lines; the value must not appear
+    try:
+        try:
+            raise KeyError(f"Key (identifier)=({value}) already exists")
+        except KeyError as error:
+            raise RuntimeError(f"while saving {value}") from error
+    except RuntimeError:
+        structlog.get_logger("test").exception("request.failed")
+        logging.getLogger("stdlib").exception("library failure")
+    lines = capsys.readouterr().err.strip().splitlines()
+    assert len(lines) == 2
+    for raw in lines:
+        line = json.loads(raw)
+        assert PERSONAL_VALUE not in raw
+        assert line["exception"].startswith("builtins.RuntimeError <- builtins.KeyError")
+        assert "test_logging.py" in line["exception"]
+
+
+@pytest.mark.usefixtures("restore_logging")
+def test_lines_without_an_exception_carry_none(capsys: pytest.CaptureFixture[str]) -> None:
+    configure_logging(json=True)
+    structlog.get_logger("test").info("nothing.wrong", exc_info=False)
+    line = json.loads(capsys.readouterr().err.strip().splitlines()[-1])
+    assert "exception" not in line

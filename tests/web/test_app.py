@@ -78,10 +78,14 @@ class TestErrorPages:
         assert_security_headers(response.headers)
 
     def test_a_crash_is_a_500_page_with_a_reference_and_no_detail(
-        self, crashing_app: FastAPI
+        self, crashing_app: FastAPI, capsys: pytest.CaptureFixture[str]
     ) -> None:
         with TestClient(crashing_app, raise_server_exceptions=False) as client:
             response = client.get("/crash")
+        logged = capsys.readouterr().err
+        assert "request.failed" in logged
+        assert response.headers["x-request-id"] in logged
+        assert PERSONAL not in logged
         assert response.status_code == 500
         assert "Sorry, there is a problem with the service" in response.text
         assert PERSONAL not in response.text
@@ -158,6 +162,7 @@ class TestHealth:
         empty: Engine = make_engine("sqlite://")
         with TestClient(create_app(settings, engine=empty)) as client:
             response = client.get("/readyz")
+        empty.dispose()
         assert response.status_code == 503
         assert response.headers["content-type"] == "application/problem+json"
         assert "jigsaw db upgrade" in response.json()["detail"]
@@ -166,5 +171,6 @@ class TestHealth:
         unreachable = make_engine("sqlite:////nonexistent-dir/jigsaw.db")
         with TestClient(create_app(settings, engine=unreachable)) as client:
             response = client.get("/readyz")
+        unreachable.dispose()
         assert response.status_code == 503
         assert response.json()["detail"] == "The database cannot be reached."

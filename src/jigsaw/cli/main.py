@@ -1,14 +1,13 @@
 """The root Typer app; each area mounts its own sub-app."""
 
-import os
 from typing import Annotated
 
 import typer
-import uvicorn
 
 from jigsaw import __version__
 from jigsaw.cli import db
 from jigsaw.demo import cli as demo_cli
+from jigsaw.web.server import DEFAULT_HOST, default_port, run_server
 
 app = typer.Typer(
     name="jigsaw",
@@ -18,13 +17,6 @@ app = typer.Typer(
 )
 app.add_typer(db.app, name="db")
 app.command(name="demo")(demo_cli.demo)
-
-DEFAULT_HOST = "127.0.0.1"
-
-
-def default_port() -> int:
-    """The port to serve on: ``PORT`` if set, else 8000."""
-    return int(os.environ.get("PORT", "8000"))
 
 
 def _show_version(value: bool) -> None:
@@ -50,19 +42,6 @@ def serve(
 ) -> None:
     """Serve Jigsaw's pages and API."""
     run_server(host=host, port=port or default_port())
-
-
-def run_server(*, host: str, port: int) -> None:
-    """Run the web server until interrupted."""
-    uvicorn.run(
-        "jigsaw.web.app:create_app",
-        factory=True,
-        host=host,
-        port=port,
-        log_config=None,
-        proxy_headers=True,
-        server_header=False,
-    )
 
 
 def main() -> None:

@@ -4,6 +4,8 @@ Both engines are first class: SQLite (embedded default) and PostgreSQL (producti
 """
 
 import uuid
+from collections.abc import Iterator
+from contextlib import contextmanager
 from datetime import UTC, datetime
 from enum import StrEnum
 from typing import Any
@@ -110,7 +112,11 @@ def is_sqlite(url: str) -> bool:
 
 
 def make_engine(url: str, **kwargs: Any) -> Engine:
-    """Create an engine; SQLite gets WAL, foreign keys and real transactions."""
+    """Create an engine; SQLite gets WAL, foreign keys and real transactions.
+
+    Statement parameters are kept out of error messages and logs: they hold personal data.
+    """
+    kwargs.setdefault("hide_parameters", True)
     if not is_sqlite(url):
         return create_engine(url, pool_pre_ping=True, **kwargs)
     if ":memory:" in url or url in {"sqlite://", "sqlite:///"}:
@@ -144,3 +150,13 @@ def _configure_sqlite(engine: Engine) -> None:
 def make_session_factory(engine: Engine) -> sessionmaker[Session]:
     """Sessions keep loaded objects usable after commit so templates can render them."""
     return sessionmaker(engine, expire_on_commit=False)
+
+
+@contextmanager
+def open_engine(url: str, **kwargs: Any) -> Iterator[Engine]:
+    """An engine for one command, its connections closed when the command ends."""
+    engine = make_engine(url, **kwargs)
+    try:
+        yield engine
+    finally:
+        engine.dispose()

@@ -6,6 +6,7 @@ personal data are replaced before a line is written.
 
 import logging
 import sys
+import traceback
 from collections.abc import MutableMapping
 from typing import Any
 
@@ -20,6 +21,7 @@ PERSONAL_KEYS = frozenset(
     }
 )  # fmt: skip
 REDACTED = "[redacted]"
+MAX_CHAIN = 5
 
 
 def redact_personal_data(
@@ -30,6 +32,34 @@ def redact_personal_data(
     """Replace the value of any key that names personal data."""
     for key in event_dict.keys() & PERSONAL_KEYS:
         event_dict[key] = REDACTED
+    return event_dict
+
+
+def render_exception_safely(
+    logger: Any,  # noqa: ARG001 - structlog processor signature
+    method_name: str,  # noqa: ARG001
+    event_dict: MutableMapping[str, Any],
+) -> MutableMapping[str, Any]:
+    """Log an exception's types and stack, never its message.
+
+    Messages can carry data: PostgreSQL reports the duplicate key's values, a library may
+    quote its input. The stack and the exception types are enough to find the bug.
+    """
+    exc_info = event_dict.pop("exc_info", None)
+    if exc_info is True:
+        exc_info = sys.exc_info()
+    elif isinstance(exc_info, BaseException):
+        exc_info = (type(exc_info), exc_info, exc_info.__traceback__)
+    if not isinstance(exc_info, tuple) or exc_info[1] is None:
+        return event_dict
+    error: BaseException | None = exc_info[1]
+    chain: list[str] = []
+    while error is not None and len(chain) < MAX_CHAIN:
+        kind = type(error)
+        chain.append(f"{kind.__module__}.{kind.__qualname__}")
+        error = error.__cause__ or error.__context__
+    stack = "".join(traceback.format_tb(exc_info[2]))
+    event_dict["exception"] = f"{' <- '.join(chain)} (message withheld)\n{stack}"
     return event_dict
 
 
@@ -55,11 +85,11 @@ def configure_logging(*, json: bool, level: str = "INFO") -> None:
         foreign_pre_chain=shared,
         processors=[
             structlog.stdlib.ProcessorFormatter.remove_processors_meta,
-            structlog.processors.format_exc_info,
+            render_exception_safely,
             renderer,
         ],
     )
-    handler = logging.StreamHandler(sys.stderr)
+    handler = _StderrHandler()
     handler.setFormatter(formatter)
     root = logging.getLogger()
     root.handlers[:] = [handler]
@@ -70,3 +100,19 @@ def configure_logging(*, json: bool, level: str = "INFO") -> None:
     for name in ("uvicorn", "uvicorn.error"):
         logging.getLogger(name).handlers[:] = []
         logging.getLogger(name).propagate = True
+
+
+class _StderrHandler(logging.StreamHandler):  # type: ignore[type-arg]
+    """Writes to whatever ``sys.stderr`` is when a line is logged, not when configured."""
+
+    def __init__(self) -> None:
+        super().__init__(sys.stderr)
+
+    @property
+    def stream(self) -> Any:
+        """The current standard error."""
+        return sys.stderr
+
+    @stream.setter
+    def stream(self, _value: Any) -> None:
+        """Ignored: the stream is always the current standard error."""

@@ -9,10 +9,11 @@ from jigsaw import migrations
 from jigsaw.access.actor import Actor
 from jigsaw.config import Environment, get_settings, read_or_create_secret
 from jigsaw.core import clock
-from jigsaw.core.db import make_engine, make_session_factory
+from jigsaw.core.db import make_session_factory, open_engine
 from jigsaw.core.uow import UnitOfWork
 from jigsaw.demo.generator import DemoPartnership, generate_partnership
-from jigsaw.demo.loader import load_partnership
+from jigsaw.demo.loader import LOAD_STEPS, load_partnership
+from jigsaw.web.server import default_port, run_server
 
 console = Console()
 DEFAULT_SEED = 2026
@@ -31,15 +32,13 @@ def demo(
         console.print("[red]Refusing to load demo data into a production deployment.[/red]")
         raise typer.Exit(code=2)
     settings.data_dir.mkdir(parents=True, exist_ok=True)
-    engine = make_engine(settings.sqlalchemy_url)
-    migrations.upgrade(engine)
     partnership = generate_partnership(seed=seed, children=children, today=clock.today())
     password = read_or_create_secret(settings.data_dir / "demo_password")
-    uow = UnitOfWork(make_session_factory(engine))
-    with Progress(console=console, transient=True) as progress:
-        task = progress.add_task("Loading the demo partnership", total=6)
+    with open_engine(settings.sqlalchemy_url) as engine, Progress(console=console) as progress:
+        migrations.upgrade(engine)
+        task = progress.add_task("Loading the demo partnership", total=len(LOAD_STEPS))
         result = load_partnership(
-            uow,
+            UnitOfWork(make_session_factory(engine)),
             Actor.system("cli:demo"),
             partnership=partnership,
             password=password,
@@ -52,8 +51,6 @@ def demo(
     )
     _print_personas(partnership, password)
     if serve:
-        from jigsaw.cli.main import default_port, run_server  # noqa: PLC0415 - avoids a cycle
-
         chosen = port or default_port()
         console.print(f"\nJigsaw is running at [bold]http://{host}:{chosen}[/bold] (Ctrl+C stops).")
         run_server(host=host, port=chosen)

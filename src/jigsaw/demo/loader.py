@@ -301,3 +301,5 @@ _WRITERS: tuple[
     ("children", _children),
     ("relationships", _relationships),
 )
+
+LOAD_STEPS = tuple(name for name, _writer in _WRITERS)

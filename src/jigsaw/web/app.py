@@ -1,5 +1,7 @@
 """The application factory: one FastAPI app serving pages and the JSON API."""
 
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
 from typing import Any
 
 from fastapi import FastAPI, Request
@@ -41,7 +43,17 @@ def create_app(
     """Build the app; tests pass their own settings, engine and session factory."""
     settings = settings or get_settings()
     configure_logging(json=settings.logs_as_json, level=settings.log_level)
+    owns_engine = engine is None
+    engine = engine or make_engine(settings.sqlalchemy_url)
+
+    @asynccontextmanager
+    async def lifespan(_app: FastAPI) -> AsyncIterator[None]:
+        yield
+        if owns_engine:
+            engine.dispose()
+
     app = FastAPI(
+        lifespan=lifespan,
         title="Jigsaw API",
         version=__version__,
         description=API_DESCRIPTION,
@@ -50,7 +62,7 @@ def create_app(
         redoc_url=None,
     )
     app.state.settings = settings
-    app.state.engine = engine or make_engine(settings.sqlalchemy_url, hide_parameters=True)
+    app.state.engine = engine
     app.state.session_factory = session_factory or make_session_factory(app.state.engine)
     app.state.templates = make_templates(settings)
     app.mount("/static", StaticFiles(directory=STATIC_DIR), name="static")
