@@ -84,3 +84,57 @@ def test_demo_refuses_production(data_dir: Path, monkeypatch: pytest.MonkeyPatch
     assert result.exit_code == 2
     assert "Refusing" in result.output
     assert not (data_dir / "jigsaw.db").exists()
+
+
+class ServerCalls:
+    def __init__(self) -> None:
+        self.calls: list[dict[str, object]] = []
+
+    def __call__(self, *, host: str, port: int) -> None:
+        self.calls.append({"host": host, "port": port})
+
+
+@pytest.fixture
+def server(monkeypatch: pytest.MonkeyPatch) -> ServerCalls:
+    """Stands in for uvicorn: these tests check what would be served, not serving."""
+    calls = ServerCalls()
+    monkeypatch.setattr("jigsaw.cli.root.run_server", calls)
+    monkeypatch.setattr("jigsaw.demo.cli.run_server", calls)
+    return calls
+
+
+def test_serve_listens_on_localhost_and_port_from_the_environment(
+    server: ServerCalls, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("PORT", "8123")
+    result = runner.invoke(app, ["serve"])
+    assert result.exit_code == 0, result.output
+    assert server.calls == [{"host": "127.0.0.1", "port": 8123}]
+
+
+def test_serve_port_option_wins(server: ServerCalls, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.delenv("PORT", raising=False)
+    assert runner.invoke(app, ["serve"]).exit_code == 0
+    assert runner.invoke(app, ["serve", "--port", "9000"]).exit_code == 0
+    assert [call["port"] for call in server.calls] == [8000, 9000]
+
+
+@pytest.mark.usefixtures("data_dir")
+def test_demo_serves_after_loading(server: ServerCalls, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("PORT", "8124")
+    result = runner.invoke(app, ["demo", "--children", "20"])
+    assert result.exit_code == 0, result.output
+    assert "http://127.0.0.1:8124" in result.output
+    assert server.calls == [{"host": "127.0.0.1", "port": 8124}]
+
+
+@pytest.mark.usefixtures("data_dir")
+def test_db_check_fails_when_models_and_migrations_disagree(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.setattr(
+        "jigsaw.migrations.schema_differences", lambda _engine: [("add_table", "referrals")]
+    )
+    result = runner.invoke(app, ["db", "check"])
+    assert result.exit_code == 1
+    assert "referrals" in result.output

@@ -1,13 +1,16 @@
 import uuid
 from datetime import UTC, datetime, timedelta, timezone
+from pathlib import Path
 
 import pytest
 from sqlalchemy import Engine, select, text
+from sqlalchemy.dialects import sqlite
 from sqlalchemy.exc import IntegrityError, StatementError
+from sqlalchemy.pool import QueuePool
 
 from jigsaw.access.vocabulary import AgencyKind
 from jigsaw.accounts import Organisation
-from jigsaw.core.db import is_sqlite
+from jigsaw.core.db import StrEnumValue, UtcDateTime, is_sqlite, open_engine
 from jigsaw.core.uow import UnitOfWork
 
 
@@ -89,3 +92,24 @@ def test_errors_never_carry_the_statement_parameters(uow: UnitOfWork) -> None:
             uow.flush()
     assert "Ayesha Okafor" not in str(raised.value)
     assert "parameters hidden" in str(raised.value)
+
+
+def test_column_types_pass_missing_values_through() -> None:
+    dialect = sqlite.dialect()
+    assert UtcDateTime().process_bind_param(None, dialect) is None
+    assert UtcDateTime().process_result_value(None, dialect) is None
+    enum_type = StrEnumValue(AgencyKind)
+    assert enum_type.process_bind_param(None, dialect) is None
+    assert enum_type.process_result_value(None, dialect) is None
+    assert enum_type.process_bind_param("police", dialect) == "police"
+    assert enum_type.python_type is AgencyKind
+
+
+def test_open_engine_closes_its_connections(tmp_path: Path) -> None:
+    with open_engine(f"sqlite:///{tmp_path / 'x.db'}") as engine:
+        with engine.connect() as connection:
+            assert connection.execute(text("SELECT 1")).scalar() == 1
+        pool = engine.pool
+        assert isinstance(pool, QueuePool)
+        assert pool.checkedin() == 1
+    assert pool.checkedin() == 0

@@ -4,10 +4,14 @@ import uuid
 from collections.abc import Iterator
 
 import pytest
-from sqlalchemy import Engine, inspect, make_url, text
+from alembic import command
+from alembic.config import Config
+from sqlalchemy import Engine, String, inspect, make_url, text
 
 from jigsaw import migrations
-from jigsaw.core.db import is_sqlite, make_engine
+from jigsaw.access.vocabulary import AgencyKind
+from jigsaw.core.db import StrEnumValue, UtcDateTime, is_sqlite, make_engine
+from jigsaw.migrations.metadata import render_item
 
 EXPECTED_TABLES = {
     "addresses",
@@ -68,3 +72,28 @@ def test_upgrading_twice_changes_nothing(empty_database: Engine) -> None:
 
 def test_there_is_a_single_head() -> None:
     assert migrations.head_revision() is not None
+
+
+def test_downgrade_to_nothing_and_back(empty_database: Engine) -> None:
+    migrations.upgrade(empty_database)
+    command.downgrade(migrations.alembic_config(empty_database), "base")
+    assert set(inspect(empty_database).get_table_names()) == {"alembic_version"}
+    migrations.upgrade(empty_database)
+    assert migrations.schema_differences(empty_database) == []
+
+
+def test_migrations_render_jigsaw_types_as_the_plain_types_they_store() -> None:
+    assert render_item("type", UtcDateTime(), None) == "sa.DateTime(timezone=True)"
+    assert render_item("type", StrEnumValue(AgencyKind), None) == "sa.String(length=64)"
+    assert render_item("type", String(10), None) is False
+
+
+def test_env_refuses_to_run_without_an_engine() -> None:
+    with pytest.raises(RuntimeError, match="jigsaw db upgrade"):
+        command.upgrade(Config_without_engine(), "head")
+
+
+def Config_without_engine() -> Config:  # noqa: N802 - reads as a constructor
+    config = Config()
+    config.set_main_option("script_location", str(migrations.HERE))
+    return config

@@ -1,5 +1,5 @@
 """The `jigsaw` command: serve, demo, db."""
 
-from jigsaw.cli.main import app, main
+from jigsaw.cli.root import app, main
 
 __all__ = ["app", "main"]

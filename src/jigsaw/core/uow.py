@@ -49,9 +49,8 @@ class UnitOfWork:
         exc: BaseException | None,
         traceback: TracebackType | None,
     ) -> None:
-        session, self._session = self._session, None
-        if session is None:
-            return
+        session = self.session
+        self._session = None
         # close() rolls back anything uncommitted; unlike rollback() it leaves loaded
         # objects readable, so a page can render what a query returned.
         session.close()

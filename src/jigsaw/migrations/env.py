@@ -1,26 +1,9 @@
 """Alembic environment: runs migrations on the engine handed over by jigsaw.migrations."""
 
-from typing import Any, Literal
-
 from alembic import context
-from alembic.autogenerate.api import AutogenContext
 from sqlalchemy import Engine
 
-from jigsaw.core.db import ENUM_LENGTH, StrEnumValue, UtcDateTime
-from jigsaw.migrations.metadata import metadata
-
-
-def render_item(
-    type_: str,
-    obj: Any,
-    autogen_context: AutogenContext,  # noqa: ARG001
-) -> str | Literal[False]:
-    """Write Jigsaw's column types into migrations as the plain types they store."""
-    if type_ == "type" and isinstance(obj, UtcDateTime):
-        return "sa.DateTime(timezone=True)"
-    if type_ == "type" and isinstance(obj, StrEnumValue):
-        return f"sa.String(length={ENUM_LENGTH})"
-    return False
+from jigsaw.migrations.metadata import metadata, render_item
 
 
 def run_migrations() -> None:

@@ -1,9 +1,26 @@
 """Every capability's models, imported so that Alembic sees the whole schema."""
 
+from typing import Any, Literal
+
+from alembic.autogenerate.api import AutogenContext
+
 from jigsaw.accounts import models as accounts_models
 from jigsaw.audit import models as audit_models
 from jigsaw.children import models as children_models
-from jigsaw.core.db import Base
+from jigsaw.core.db import ENUM_LENGTH, Base, StrEnumValue, UtcDateTime
 
 metadata = Base.metadata
 MODEL_MODULES = (accounts_models, audit_models, children_models)
+
+
+def render_item(
+    type_: str,
+    obj: Any,
+    autogen_context: AutogenContext | None,  # noqa: ARG001
+) -> str | Literal[False]:
+    """Write Jigsaw's column types into migrations as the plain types they store."""
+    if type_ == "type" and isinstance(obj, UtcDateTime):
+        return "sa.DateTime(timezone=True)"
+    if type_ == "type" and isinstance(obj, StrEnumValue):
+        return f"sa.String(length={ENUM_LENGTH})"
+    return False

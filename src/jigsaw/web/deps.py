@@ -1,11 +1,10 @@
-"""Typed request dependencies: one unit of work per request, the templates, the settings."""
+"""Typed request dependencies: one unit of work per request, the templates."""
 
 from typing import Annotated
 
 from fastapi import Depends, Request
 from fastapi.templating import Jinja2Templates
 
-from jigsaw.config import Settings
 from jigsaw.core.uow import UnitOfWork
 
 
@@ -20,12 +19,5 @@ def get_templates(request: Request) -> Jinja2Templates:
     return templates
 
 
-def get_settings(request: Request) -> Settings:
-    """The settings the app was built with."""
-    settings: Settings = request.app.state.settings
-    return settings
-
-
 UowDep = Annotated[UnitOfWork, Depends(get_uow)]
 TemplatesDep = Annotated[Jinja2Templates, Depends(get_templates)]
-SettingsDep = Annotated[Settings, Depends(get_settings)]
