@@ -79,12 +79,12 @@ def normalise_database_url(url: str) -> str:
     return url
 
 
-def read_or_create_secret(path: Path) -> str:
-    """Read a key file, creating it (owner-only) with 256 random bits if absent."""
+def read_or_create_secret(path: Path, *, nbytes: int = 32) -> str:
+    """Read a key file, creating it (owner-only) with ``nbytes`` random bytes if absent."""
     if path.exists():
         return path.read_text(encoding="ascii").strip()
     path.parent.mkdir(parents=True, exist_ok=True)
-    key = secrets.token_urlsafe(32)
+    key = secrets.token_urlsafe(nbytes)
     # O_EXCL: if two processes race on first run, the loser reads the winner's key.
     try:
         with path.open("x", encoding="ascii") as handle:

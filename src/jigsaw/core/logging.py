@@ -97,6 +97,8 @@ def configure_logging(*, json: bool, level: str = "INFO") -> None:
     # uvicorn's access log prints raw paths with query strings, which may hold search
     # terms; our request middleware logs the route instead.
     logging.getLogger("uvicorn.access").disabled = True
+    # /readyz asks Alembic for the revision on every probe; its chatter is not news.
+    logging.getLogger("alembic.runtime.migration").setLevel(logging.WARNING)
     for name in ("uvicorn", "uvicorn.error"):
         logging.getLogger(name).handlers[:] = []
         logging.getLogger(name).propagate = True

@@ -15,7 +15,8 @@ from jigsaw.demo.generator import DemoPartnership, generate_partnership
 from jigsaw.demo.loader import LOAD_STEPS, load_partnership
 from jigsaw.web.server import default_port, run_server
 
-console = Console()
+# Wide enough that emails are never cut, even when output is not a terminal.
+console = Console(width=max(Console().width, 132))
 DEFAULT_SEED = 2026
 
 
@@ -33,8 +34,11 @@ def demo(
         raise typer.Exit(code=2)
     settings.data_dir.mkdir(parents=True, exist_ok=True)
     partnership = generate_partnership(seed=seed, children=children, today=clock.today())
-    password = read_or_create_secret(settings.data_dir / "demo_password")
-    with open_engine(settings.sqlalchemy_url) as engine, Progress(console=console) as progress:
+    password = read_or_create_secret(settings.data_dir / "demo_password", nbytes=12)
+    with (
+        open_engine(settings.sqlalchemy_url) as engine,
+        Progress(console=console, transient=True) as progress,
+    ):
         migrations.upgrade(engine)
         task = progress.add_task("Loading the demo partnership", total=len(LOAD_STEPS))
         result = load_partnership(
@@ -57,19 +61,25 @@ def demo(
 
 
 def _print_personas(partnership: DemoPartnership, password: str) -> None:
-    organisations = {org.key: org.name for org in partnership.organisations}
     table = Table(title="Demo personas: sign in with the email and the demo password")
-    for column in ("Email", "Who", "Organisation", "Roles"):
-        table.add_column(column)
-    for persona in partnership.personas:
-        table.add_row(
-            persona.email,
-            f"{persona.given_name} {persona.family_name}, {persona.job_title}",
-            organisations[persona.organisation_key],
-            ", ".join(role.replace("_", " ") for role in persona.roles),
-        )
+    table.add_column("Email", no_wrap=True)
+    table.add_column("Who")
+    table.add_column("Roles")
+    for organisation in partnership.organisations:
+        staff = [p for p in partnership.personas if p.organisation_key == organisation.key]
+        if not staff:
+            continue
+        table.add_section()
+        table.add_row(f"[bold]{organisation.name}[/bold]", "", "")
+        for persona in staff:
+            table.add_row(
+                persona.email,
+                f"{persona.given_name} {persona.family_name}, {persona.job_title}",
+                ", ".join(role.replace("_", " ") for role in persona.roles),
+            )
     console.print(table)
     console.print(
-        f"Demo password for every persona: [bold]{password}[/bold] "
-        f"(kept in {get_settings().data_dir / 'demo_password'}; synthetic people only)."
+        f"Demo password for every persona: [bold]{password}[/bold]\n"
+        f"(kept in {get_settings().data_dir / 'demo_password'}; synthetic people only; "
+        "the sign-in page arrives with accounts and access control)."
     )
