@@ -27,6 +27,19 @@ class AgencyKind(StrEnum):
     VOLUNTARY_SECTOR = "voluntary_sector"
 
 
+class AccessBasis(StrEnum):
+    """Why an actor could reach a record: recorded on every audit entry."""
+
+    RELATIONSHIP = "relationship"  # an active involvement with the child
+    MASH = "mash"  # an open contact or referral at the actor's MASH
+    BREAK_GLASS = "break_glass"  # emergency access with a recorded reason, reviewed later
+    RESTRICTION = "restriction"  # named on a restricted child's record
+    OVERSIGHT = "oversight"  # privacy officer reading access records, not case content
+    ADMINISTRATION = "administration"  # admins managing accounts and organisations
+    SELF = "self"  # a user acting on their own account
+    SYSTEM = "system"  # Jigsaw itself: CLI, jobs, demo loading
+
+
 class Role(StrEnum):
     """A role a user holds within their organisation; permissions follow from roles."""
 

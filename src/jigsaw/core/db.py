@@ -144,7 +144,10 @@ def _configure_sqlite(engine: Engine) -> None:
 
     @event.listens_for(engine, "begin")
     def _on_begin(connection: Any) -> None:
-        connection.exec_driver_sql("BEGIN")
+        # IMMEDIATE takes the write lock at the start: nearly every request writes an
+        # audit row, and a deferred transaction that reads then writes can fail at once
+        # (SQLITE_BUSY_SNAPSHOT) instead of waiting its turn.
+        connection.exec_driver_sql("BEGIN IMMEDIATE")
 
 
 def make_session_factory(engine: Engine) -> sessionmaker[Session]:

@@ -8,7 +8,7 @@ from alembic.autogenerate import compare_metadata
 from alembic.config import Config
 from alembic.migration import MigrationContext
 from alembic.script import ScriptDirectory
-from sqlalchemy import Engine
+from sqlalchemy import Connection, Engine
 
 from jigsaw.migrations.metadata import metadata
 
@@ -33,15 +33,17 @@ def head_revision() -> str | None:
     return ScriptDirectory(str(HERE)).get_current_head()
 
 
-def current_revision(engine: Engine) -> str | None:
+def current_revision(bind: Engine | Connection) -> str | None:
     """The migration the database is at (None when it has never been migrated)."""
-    with engine.connect() as connection:
+    if isinstance(bind, Connection):
+        return MigrationContext.configure(bind).get_current_revision()
+    with bind.connect() as connection:
         return MigrationContext.configure(connection).get_current_revision()
 
 
-def is_at_head(engine: Engine) -> bool:
+def is_at_head(bind: Engine | Connection) -> bool:
     """Whether the database schema is at the newest migration."""
-    return current_revision(engine) == head_revision()
+    return current_revision(bind) == head_revision()
 
 
 def schema_differences(engine: Engine) -> list[Any]:

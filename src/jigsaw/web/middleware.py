@@ -15,9 +15,12 @@ from starlette.requests import Request
 from starlette.responses import Response
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
+from jigsaw.core.context import RequestContext, set_current_request
+
 log = structlog.get_logger("jigsaw.web")
 
 REQUEST_ID_HEADER = "X-Request-ID"
+USER_AGENT_LIMIT = 300
 _REQUEST_ID = re.compile(r"^[A-Za-z0-9._-]{8,64}$")
 
 CONTENT_SECURITY_POLICY = "; ".join(
@@ -59,8 +62,17 @@ class RequestContextMiddleware:
         if scope["type"] != "http":
             await self.app(scope, receive, send)
             return
-        request_id = _request_id(Headers(scope=scope).get(REQUEST_ID_HEADER))
+        headers = Headers(scope=scope)
+        request_id = _request_id(headers.get(REQUEST_ID_HEADER))
         structlog.contextvars.bind_contextvars(request_id=request_id)
+        client = scope.get("client")
+        set_current_request(
+            RequestContext(
+                request_id=request_id,
+                ip=client[0] if client else None,
+                user_agent=(headers.get("user-agent") or "")[:USER_AGENT_LIMIT] or None,
+            )
+        )
         started = time.perf_counter()
         status = 500
         response_started = False
@@ -90,6 +102,7 @@ class RequestContextMiddleware:
                 duration_ms=round((time.perf_counter() - started) * 1000, 1),
             )
             structlog.contextvars.unbind_contextvars("request_id")
+            set_current_request(None)
 
 
 def _request_id(incoming: str | None) -> str:

@@ -5,11 +5,11 @@ from typing import Any
 from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse, JSONResponse
 
-from jigsaw import __version__, migrations
+from jigsaw import __version__
 from jigsaw.web.deps import TemplatesDep, UowDep
 from jigsaw.web.problems import problem
 from jigsaw.web.schemas import PartnershipSummaryView
-from jigsaw.web.summary import get_partnership_summary
+from jigsaw.web.summary import database_is_at_head, get_partnership_summary
 
 pages = APIRouter(include_in_schema=False)
 api = APIRouter(prefix="/api/v1", tags=["partnership"])
@@ -37,10 +37,10 @@ def healthz() -> dict[str, str]:
 
 
 @pages.get("/readyz", response_model=None)
-def readyz(request: Request) -> JSONResponse | dict[str, str]:
+def readyz(uow: UowDep) -> JSONResponse | dict[str, str]:
     """Readiness: the database answers and its schema is at the newest migration."""
     try:
-        at_head = migrations.is_at_head(request.app.state.engine)
+        at_head = database_is_at_head(uow)
     except Exception:  # noqa: BLE001 - any failure to reach the database means not ready
         return problem(503, detail="The database cannot be reached.")
     if not at_head:

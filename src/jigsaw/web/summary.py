@@ -2,7 +2,7 @@
 
 from dataclasses import dataclass
 
-from jigsaw import accounts, children
+from jigsaw import accounts, children, migrations
 from jigsaw.core.uow import UnitOfWork
 
 
@@ -23,3 +23,9 @@ def get_partnership_summary(uow: UnitOfWork) -> PartnershipSummary:
             practitioners=accounts.count_practitioners(uow),
             children=children.count_children(uow),
         )
+
+
+def database_is_at_head(uow: UnitOfWork) -> bool:
+    """Whether the database answers and its schema is at the newest migration."""
+    with uow:
+        return migrations.is_at_head(uow.session.connection())
