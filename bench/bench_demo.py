@@ -28,6 +28,7 @@ def load_into_fresh_sqlite(partnership: DemoPartnership) -> None:
             Actor.system("bench:demo"),
             partnership=partnership,
             password="benchmark persona password",
+            secret_key="benchmark secret key",
         )
         engine.dispose()
 

@@ -108,5 +108,5 @@ def app(settings: Settings, engine: Engine, session_factory: sessionmaker[Sessio
 @pytest.fixture
 def client(app: FastAPI) -> Iterator[TestClient]:
     """A test client; server errors come back as 500 responses, as users would see them."""
-    with TestClient(app, raise_server_exceptions=False) as client:
+    with TestClient(app, raise_server_exceptions=False, follow_redirects=False) as client:
         yield client

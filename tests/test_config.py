@@ -50,7 +50,7 @@ def test_secret_keys_are_generated_once_into_the_data_dir(tmp_path: Path) -> Non
     assert settings.secret("secret_key") == first
     key_file = tmp_path / "var" / "secret_key"
     assert stat.S_IMODE(key_file.stat().st_mode) == 0o600
-    assert settings.secret("audit_key") != first
+    assert settings.secret("audit_signing_key") != first
 
 
 def test_a_configured_secret_wins_over_the_data_dir(tmp_path: Path) -> None:

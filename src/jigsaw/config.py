@@ -1,6 +1,7 @@
 """Settings, read once from the environment (prefix ``JIGSAW_``) and the data directory."""
 
 import secrets
+from datetime import timedelta
 from enum import StrEnum
 from functools import lru_cache
 from pathlib import Path
@@ -30,9 +31,15 @@ class Settings(BaseSettings):
     secret_key: SecretStr | None = Field(
         default=None, description="Signs sessions and forms; generated into the data dir."
     )
-    audit_key: SecretStr | None = Field(
-        default=None, description="Seals the audit log; generated into the data dir."
+    audit_signing_key: SecretStr | None = Field(
+        default=None,
+        description="Ed25519 private key (PEM) that signs audit checkpoints; generated if unset.",
     )
+    session_idle_minutes: int = Field(default=30, ge=1)
+    session_absolute_hours: int = Field(default=12, ge=1)
+    break_glass_hours: int = Field(default=4, ge=1, le=24)
+    sign_in_max_failures: int = Field(default=5, ge=1)
+    sign_in_lockout_minutes: int = Field(default=15, ge=1)
     smtp_host: str | None = None
     smtp_port: int = 587
     smtp_username: str | None = None
@@ -55,6 +62,11 @@ class Settings(BaseSettings):
         if self.database_url is None:
             return f"sqlite:///{(self.data_dir / 'jigsaw.db').resolve()}"
         return normalise_database_url(self.database_url)
+
+    @property
+    def break_glass_lasts(self) -> timedelta:
+        """How long break-glass access to a child lasts."""
+        return timedelta(hours=self.break_glass_hours)
 
     @property
     def logs_as_json(self) -> bool:

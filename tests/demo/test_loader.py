@@ -25,7 +25,11 @@ def count(uow: UnitOfWork, model: object) -> int:
 
 def load(uow: UnitOfWork, partnership: DemoPartnership) -> bool:
     result = load_partnership(
-        uow, Actor.system("test:demo"), partnership=partnership, password=PASSWORD
+        uow,
+        Actor.system("test:demo"),
+        partnership=partnership,
+        password=PASSWORD,
+        secret_key="test secret key",
     )
     return result.created
 

@@ -71,7 +71,7 @@ def test_static_assets_are_served_and_cacheable(client: TestClient) -> None:
 
 class TestErrorPages:
     def test_missing_page_is_a_404_that_echoes_nothing(self, client: TestClient) -> None:
-        response = client.get(f"/children/{PERSONAL}?q={PERSONAL}")
+        response = client.get(f"/nothing-here/{PERSONAL}?q={PERSONAL}")
         assert response.status_code == 404
         assert "Page not found" in response.text
         assert PERSONAL not in response.text
@@ -114,10 +114,11 @@ class TestApi:
         assert "/api/v1/summary" in response.text
         assert "<script" not in response.text.split("</footer>")[0].split("<body")[1]
 
-    def test_summary_gives_figures(self, client: TestClient) -> None:
+    def test_summary_needs_a_token(self, client: TestClient) -> None:
         response = client.get("/api/v1/summary")
-        assert response.status_code == 200
-        assert response.json() == {"organisations": 0, "practitioners": 0, "children": 0}
+        assert response.status_code == 401
+        assert response.headers["content-type"] == "application/problem+json"
+        assert response.headers["www-authenticate"].startswith("Bearer")
 
     def test_unknown_endpoint_is_problem_details(self, client: TestClient) -> None:
         response = client.get(f"/api/v1/{PERSONAL}")

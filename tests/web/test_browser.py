@@ -22,9 +22,10 @@ from jigsaw.config import Settings
 from jigsaw.core.db import make_engine, make_session_factory
 from jigsaw.core.uow import UnitOfWork
 from jigsaw.demo import generate_partnership
-from jigsaw.demo.loader import load_partnership
+from jigsaw.demo.loader import load_partnership, persona_authenticator_keys
 from jigsaw.web.app import create_app
 from jigsaw.web.middleware import CONTENT_SECURITY_POLICY
+from tests.demo_world import PASSWORD, DemoWorld
 
 pytestmark = pytest.mark.browser
 
@@ -63,17 +64,24 @@ def chromium() -> Iterator[Browser]:
 
 
 @pytest.fixture(scope="module")
-def live_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+def live(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[str, DemoWorld]]:
     """Jigsaw served by uvicorn on a free port, on a SQLite database with demo data."""
     data_dir = tmp_path_factory.mktemp("live")
     settings = Settings(data_dir=data_dir, database_url=f"sqlite:///{data_dir / 'live.db'}")
     engine = make_engine(settings.sqlalchemy_url)
     migrations.upgrade(engine)
+    partnership = generate_partnership(seed=7, children=DEMO_CHILDREN, today=date.today())  # noqa: DTZ011
+    uow = UnitOfWork(make_session_factory(engine))
+    secret_key = settings.secret("secret_key")
     load_partnership(
-        UnitOfWork(make_session_factory(engine)),
+        uow,
         Actor.system("test:browser"),
-        partnership=generate_partnership(seed=7, children=DEMO_CHILDREN, today=date(2026, 11, 1)),
-        password="a synthetic persona password",
+        partnership=partnership,
+        password=PASSWORD,
+        secret_key=secret_key,
+    )
+    world = DemoWorld(
+        partnership, persona_authenticator_keys(uow, partnership=partnership, secret_key=secret_key)
     )
     port = _free_port()
     config = uvicorn.Config(
@@ -87,10 +95,16 @@ def live_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
         if time.monotonic() > deadline:
             pytest.fail("the test server did not start within 10 seconds")
         time.sleep(0.05)
-    yield f"http://127.0.0.1:{port}"
+    yield f"http://127.0.0.1:{port}", world
     server.should_exit = True
     thread.join(timeout=10)
     engine.dispose()
+
+
+@pytest.fixture(scope="module")
+def live_server(live: tuple[str, DemoWorld]) -> str:
+    """The address of the live server."""
+    return live[0]
 
 
 @pytest.fixture
@@ -137,7 +151,7 @@ def test_home_page_renders_with_demo_data_and_security_headers(
 
 
 def test_error_page_says_what_to_do_and_leaks_nothing(page: Page, live_server: str) -> None:
-    response = page.goto(live_server + "/children/Jayden-Okafor?dob=2014-03-09")
+    response = page.goto(live_server + "/nothing-here/Jayden-Okafor?dob=2014-03-09")
     assert response is not None
     assert response.status == 404
     assert response.headers["content-security-policy"] == CONTENT_SECURITY_POLICY
@@ -148,7 +162,7 @@ def test_error_page_says_what_to_do_and_leaks_nothing(page: Page, live_server: s
     assert "2014" not in body
     page.get_by_role("link", name="Go to the home page").click()
     assert page.locator("h1").inner_text() == "Put the pieces together for every child"
-    page.goto(live_server + "/children/Jayden-Okafor")
+    page.goto(live_server + "/nothing-here/Jayden-Okafor")
     screenshot(page, "error-404")
 
 
@@ -157,3 +171,58 @@ def test_first_tab_reaches_the_skip_link(page: Page, live_server: str) -> None:
     page.keyboard.press("Tab")
     focused = page.evaluate("document.activeElement.textContent.trim()")
     assert focused == "Skip to main content"
+
+
+def sign_in(page: Page, base: str, world: DemoWorld, persona: str) -> None:
+    """Sign in through the pages, password then authenticator code, as a person would."""
+    page.goto(base + "/sign-in")
+    page.get_by_label("Email address").fill(world.persona(persona).email)
+    page.get_by_label("Password").fill(PASSWORD)
+    page.get_by_role("button", name="Sign in").click()
+    assert page.locator("h1").inner_text() == "Enter your security code"
+    page.get_by_label("Security code").fill(world.code(persona))
+    page.get_by_role("button", name="Continue").click()
+
+
+def test_break_glass_from_refusal_to_review(chromium: Browser, live: tuple[str, DemoWorld]) -> None:
+    base, world = live
+    council = {
+        i.child_key
+        for i in world.partnership.casework.involvements
+        if i.organisation_key == "org:la"
+    }
+    restricted = {r.child_key for r in world.partnership.casework.restrictions}
+    pupil = next(
+        i.child_key
+        for i in world.partnership.casework.involvements
+        if i.role == "school_attended" and i.child_key not in council | restricted
+    )
+    child = world.id(pupil)
+
+    worker = chromium.new_context(viewport={"width": 1200, "height": 900}).new_page()
+    sign_in(worker, base, world, "social-worker")
+    refused = worker.goto(f"{base}/children/{child}")
+    assert refused is not None
+    assert refused.status == 404
+    screenshot(worker, "break-glass-1-refused")
+    worker.get_by_role("link", name="ask for emergency access to this record").click()
+    worker.get_by_label("Why do you need this record now?").fill(
+        "Police called: the child was found alone at night. Checking who else knows the family."
+    )
+    screenshot(worker, "break-glass-2-reason")
+    worker.get_by_role("button", name="Open the record").click()
+    assert worker.url == f"{base}/children/{child}"
+    assert "You opened this record with break-glass access" in worker.locator("main").inner_text()
+    screenshot(worker, "break-glass-3-record")
+
+    officer = chromium.new_context(viewport={"width": 1200, "height": 900}).new_page()
+    sign_in(officer, base, world, "privacy-officer")
+    officer.get_by_role("link", name="Break-glass reviews (1)").click()
+    assert "Waiting for review (1)" in officer.locator("main").inner_text()
+    assert "Jordan Ellis" in officer.locator("main").inner_text()
+    screenshot(officer, "break-glass-4-review-queue")
+    officer.get_by_label("Review note").fill("Justified: police concern the same night.")
+    officer.get_by_role("button", name="Mark as reviewed").click()
+    assert "Waiting for review (0)" in officer.locator("main").inner_text()
+    officer.context.close()
+    worker.context.close()

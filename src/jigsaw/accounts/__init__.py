@@ -1,4 +1,35 @@
-from jigsaw.accounts.models import Organisation, RoleGrant, User
-from jigsaw.accounts.queries import count_organisations, count_practitioners
+from jigsaw.accounts.models import (
+    ApiToken,
+    IdentityProvider,
+    Organisation,
+    RecoveryCode,
+    RoleGrant,
+    ServiceAccount,
+    SessionStage,
+    SignInThrottle,
+    User,
+    UserSession,
+)
+from jigsaw.accounts.queries import (
+    AccessLine,
+    count_organisations,
+    count_practitioners,
+    describe_accesses,
+)
 
-__all__ = ["Organisation", "RoleGrant", "User", "count_organisations", "count_practitioners"]
+__all__ = [
+    "AccessLine",
+    "ApiToken",
+    "IdentityProvider",
+    "Organisation",
+    "RecoveryCode",
+    "RoleGrant",
+    "ServiceAccount",
+    "SessionStage",
+    "SignInThrottle",
+    "User",
+    "UserSession",
+    "count_organisations",
+    "count_practitioners",
+    "describe_accesses",
+]

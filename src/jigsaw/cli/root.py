@@ -17,6 +17,7 @@ app = typer.Typer(
 )
 app.add_typer(db.app, name="db")
 app.command(name="demo")(demo_cli.demo)
+app.command(name="demo-code")(demo_cli.demo_code)
 
 
 def _show_version(value: bool) -> None:

@@ -1,5 +1,6 @@
 """`jigsaw demo`: migrate, load the synthetic partnership once, show the personas, serve."""
 
+import pyotp
 import typer
 from rich.console import Console
 from rich.progress import Progress
@@ -12,7 +13,7 @@ from jigsaw.core import clock
 from jigsaw.core.db import make_session_factory, open_engine
 from jigsaw.core.uow import UnitOfWork
 from jigsaw.demo.generator import DemoPartnership, generate_partnership
-from jigsaw.demo.loader import LOAD_STEPS, load_partnership
+from jigsaw.demo.loader import LOAD_STEPS, load_partnership, persona_authenticator_keys
 from jigsaw.web.server import default_port, run_server
 
 # Wide enough that emails are never cut, even when output is not a terminal.
@@ -46,21 +47,27 @@ def demo(
             Actor.system("cli:demo"),
             partnership=partnership,
             password=password,
+            secret_key=settings.secret("secret_key"),
             on_step=lambda _name: progress.advance(task),
+        )
+        keys = persona_authenticator_keys(
+            UnitOfWork(make_session_factory(engine)),
+            partnership=partnership,
+            secret_key=settings.secret("secret_key"),
         )
     verb = "Loaded" if result.created else "Already loaded"
     console.print(
         f"{verb}: {result.organisations} organisations, {result.personas} personas, "
         f"{result.children:,} children (seed {seed})."
     )
-    _print_personas(partnership, password)
+    _print_personas(partnership, password, keys)
     if serve:
         chosen = port or default_port()
         console.print(f"\nJigsaw is running at [bold]http://{host}:{chosen}[/bold] (Ctrl+C stops).")
         run_server(host=host, port=chosen)
 
 
-def _print_personas(partnership: DemoPartnership, password: str) -> None:
+def _print_personas(partnership: DemoPartnership, password: str, keys: dict[str, str]) -> None:
     table = Table(title="Demo personas: sign in with the email and the demo password")
     table.add_column("Email", no_wrap=True)
     table.add_column("Who")
@@ -80,6 +87,28 @@ def _print_personas(partnership: DemoPartnership, password: str) -> None:
     console.print(table)
     console.print(
         f"Demo password for every persona: [bold]{password}[/bold]\n"
-        f"(kept in {get_settings().data_dir / 'demo_password'}; synthetic people only; "
-        "the sign-in page arrives with accounts and access control)."
+        f"(kept in {get_settings().data_dir / 'demo_password'}; synthetic people only).\n"
+        "Two-factor: add a persona's key below to an authenticator app, or get the current\n"
+        "code with [bold].venv/bin/jigsaw demo-code EMAIL[/bold]."
     )
+    for email, key in keys.items():
+        console.print(f"  {email:<52} {key}")
+
+
+def demo_code(email: str = typer.Argument(help="A demo persona's email address.")) -> None:
+    """Print a demo persona's current two-factor code (demo data only, never production)."""
+    settings = get_settings()
+    if settings.environment is Environment.PRODUCTION:
+        console.print("[red]Demo codes are not available in production.[/red]")
+        raise typer.Exit(code=2)
+    partnership = generate_partnership(seed=DEFAULT_SEED, children=0, today=clock.today())
+    with open_engine(settings.sqlalchemy_url) as engine:
+        keys = persona_authenticator_keys(
+            UnitOfWork(make_session_factory(engine)),
+            partnership=partnership,
+            secret_key=settings.secret("secret_key"),
+        )
+    if email.strip().lower() not in keys:
+        console.print("That is not a demo persona's email address. Run `make demo` to list them.")
+        raise typer.Exit(code=1)
+    console.print(pyotp.TOTP(keys[email.strip().lower()]).now())

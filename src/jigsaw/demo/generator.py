@@ -9,6 +9,7 @@ take a ``DemoPartnership`` and add to it rather than changing what is here.
 import random
 from datetime import date
 
+from jigsaw.demo.casework import generate_casework
 from jigsaw.demo.households import Town
 from jigsaw.demo.places import (
     EMAIL_DOMAIN,
@@ -67,6 +68,7 @@ def generate_partnership(*, seed: int = 2026, children: int = 2000, today: date)
         adults=tuple(town.adults),
         children=tuple(town.children),
         relationships=tuple(town.relationships),
+        casework=generate_casework(tuple(town.children), seed=seed, today=today),
     )
 
 

@@ -8,14 +8,25 @@ as the system actor "cli:demo".
 import uuid
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
+from datetime import timedelta
 from typing import Any
 
-from sqlalchemy import insert
+from sqlalchemy import insert, select
 
 from jigsaw import accounts, audit, children
 from jigsaw.access.actor import Actor
+from jigsaw.access.models import (
+    Involvement,
+    InvolvementRole,
+    MashCase,
+    Restriction,
+    RestrictionMember,
+    RestrictionReason,
+)
 from jigsaw.accounts.passwords import hash_password
+from jigsaw.accounts.two_factor import new_secret
 from jigsaw.core import clock
+from jigsaw.core.sealing import seal, unseal
 from jigsaw.core.uow import UnitOfWork
 from jigsaw.demo.generator import DemoPartnership
 
@@ -45,9 +56,13 @@ def load_partnership(
     *,
     partnership: DemoPartnership,
     password: str,
+    secret_key: str,
     on_step: Step | None = None,
 ) -> LoadResult:
-    """Write the partnership unless it is already loaded; personas get ``password``.
+    """Write the partnership unless it is already loaded.
+
+    Personas get ``password`` and an enrolled authenticator whose key is sealed with
+    ``secret_key`` (``persona_authenticator_keys`` reads them back for `make demo`).
 
     Raises:
         Nothing of its own; database errors roll the whole load back.
@@ -63,9 +78,9 @@ def load_partnership(
         first = demo_id(partnership.seed, partnership.organisations[0].key)
         if uow.session.get(accounts.Organisation, first) is not None:
             return result
-        ids = _Ids(partnership.seed)
+        load = _Load(uow, actor, partnership, _Ids(partnership.seed), password, secret_key)
         for name, writer in _WRITERS:
-            writer(uow, actor, partnership, ids, password)
+            writer(load)
             step(name)
         uow.commit()
     return LoadResult(
@@ -74,6 +89,16 @@ def load_partnership(
         personas=result.personas,
         children=result.children,
     )
+
+
+@dataclass(frozen=True, slots=True)
+class _Load:
+    uow: UnitOfWork
+    actor: Actor
+    data: DemoPartnership
+    ids: "_Ids"
+    password: str
+    secret_key: str
 
 
 class _Ids:
@@ -93,9 +118,8 @@ def _insert(uow: UnitOfWork, model: Any, rows: Iterable[dict[str, Any]]) -> None
         uow.session.execute(insert(model), batch)
 
 
-def _organisations(
-    uow: UnitOfWork, actor: Actor, data: DemoPartnership, ids: _Ids, _password: str
-) -> None:
+def _organisations(load: "_Load") -> None:
+    uow, actor, data, ids = load.uow, load.actor, load.data, load.ids
     now = clock.now()
     rows: list[dict[str, Any]] = [
         {
@@ -115,12 +139,12 @@ def _organisations(
     )  # fmt: skip
 
 
-def _personas(
-    uow: UnitOfWork, actor: Actor, data: DemoPartnership, ids: _Ids, password: str
-) -> None:
+def _personas(load: "_Load") -> None:
+    uow, actor, data, ids = load.uow, load.actor, load.data, load.ids
     now = clock.now()
     # One hash for all personas: argon2 is slow by design and they share the demo password.
-    password_hash = hash_password(password)
+    password_hash = hash_password(load.password)
+    enrolled_at = clock.now()
     users: list[dict[str, Any]] = [
         {
             "id": ids(persona.key),
@@ -129,6 +153,8 @@ def _personas(
             "display_name": f"{persona.given_name} {persona.family_name}",
             "job_title": persona.job_title,
             "password_hash": password_hash,
+            "totp_secret_sealed": seal(new_secret(), secret_key=load.secret_key),
+            "totp_enrolled_at": enrolled_at,
             "is_active": True,
             "created_at": now,
         }
@@ -146,9 +172,8 @@ def _personas(
     )
 
 
-def _addresses(
-    uow: UnitOfWork, _actor: Actor, data: DemoPartnership, ids: _Ids, _password: str
-) -> None:
+def _addresses(load: "_Load") -> None:
+    uow, data, ids = load.uow, load.data, load.ids
     rows: list[dict[str, Any]] = [
         {
             "id": ids(address.key),
@@ -162,9 +187,8 @@ def _addresses(
     _insert(uow, children.Address, rows)
 
 
-def _adults(
-    uow: UnitOfWork, actor: Actor, data: DemoPartnership, ids: _Ids, _password: str
-) -> None:
+def _adults(load: "_Load") -> None:
+    uow, actor, data, ids = load.uow, load.actor, load.data, load.ids
     now = clock.now()
     rows: list[dict[str, Any]] = [
         {
@@ -184,9 +208,8 @@ def _adults(
     )
 
 
-def _children(
-    uow: UnitOfWork, actor: Actor, data: DemoPartnership, ids: _Ids, _password: str
-) -> None:
+def _children(load: "_Load") -> None:
+    uow, actor, data, ids = load.uow, load.actor, load.data, load.ids
     now = clock.now()
     rows: list[dict[str, Any]] = [
         {
@@ -271,9 +294,8 @@ def _child_addresses(data: DemoPartnership, ids: _Ids) -> Iterable[dict[str, Any
             }
 
 
-def _relationships(
-    uow: UnitOfWork, _actor: Actor, data: DemoPartnership, ids: _Ids, _password: str
-) -> None:
+def _relationships(load: "_Load") -> None:
+    uow, data, ids = load.uow, load.data, load.ids
     rows: list[dict[str, Any]] = [
         {
             "id": uuid.uuid5(
@@ -291,15 +313,73 @@ def _relationships(
     _insert(uow, children.ChildRelationship, rows)
 
 
-_WRITERS: tuple[
-    tuple[str, Callable[[UnitOfWork, Actor, DemoPartnership, _Ids, str], None]], ...
-] = (
+def _casework(load: _Load) -> None:
+    """Involvements, open MASH contacts and restrictions: what each persona may see."""
+    uow, data, ids = load.uow, load.data, load.ids
+    today, now = clock.today(), clock.now()
+    involvements: list[dict[str, Any]] = [
+        {
+            "id": uuid.uuid5(ids(i.child_key), f"{i.organisation_key}:{i.persona_key}:{i.role}"),
+            "child_id": ids(i.child_key),
+            "organisation_id": ids(i.organisation_key),
+            "user_id": ids.optional(i.persona_key),
+            "role": InvolvementRole(i.role),
+            "started_on": min(i.started_on, today),
+            "ended_on": None,
+        }
+        for i in data.casework.involvements
+    ]
+    _insert(uow, Involvement, involvements)
+    cases = [
+        {
+            "id": uuid.uuid5(ids(c.child_key), "mash_case"),
+            "child_id": ids(c.child_key),
+            "organisation_id": ids(c.organisation_key),
+            "opened_at": now - timedelta(days=c.opened_days_ago),
+            "closed_at": None,
+        }
+        for c in data.casework.mash_cases
+    ]
+    _insert(uow, MashCase, cases)
+    restrictions = data.casework.restrictions
+    _insert(uow, Restriction, [
+        {"child_id": ids(r.child_key), "reason": RestrictionReason(r.reason), "created_at": now}
+        for r in restrictions
+    ])  # fmt: skip
+    _insert(uow, RestrictionMember, [
+        {"child_id": ids(r.child_key), "user_id": ids(key)}
+        for r in restrictions
+        for key in r.persona_keys
+    ])  # fmt: skip
+    audit.record_many(
+        uow, load.actor, "involvement:recorded", subject_type="involvement",
+        subject_ids=[row["id"] for row in involvements],
+    )  # fmt: skip
+
+
+_WRITERS: tuple[tuple[str, Callable[[_Load], None]], ...] = (
     ("organisations", _organisations),
     ("people who sign in", _personas),
     ("addresses", _addresses),
     ("parents and carers", _adults),
     ("children", _children),
     ("relationships", _relationships),
+    ("who works with which child", _casework),
 )
 
 LOAD_STEPS = tuple(name for name, _writer in _WRITERS)
+
+
+def persona_authenticator_keys(
+    uow: UnitOfWork, *, partnership: DemoPartnership, secret_key: str
+) -> dict[str, str]:
+    """Each persona's authenticator key by email, for `make demo` to print (demo only)."""
+    with uow:
+        rows = uow.session.execute(
+            select(accounts.User.email, accounts.User.totp_secret_sealed).where(
+                accounts.User.id.in_(
+                    [demo_id(partnership.seed, p.key) for p in partnership.personas]
+                )
+            )
+        )
+        return {email: unseal(sealed, secret_key=secret_key) for email, sealed in rows if sealed}

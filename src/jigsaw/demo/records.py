@@ -93,6 +93,44 @@ class DemoRelationship:
 
 
 @dataclass(frozen=True, slots=True)
+class DemoInvolvement:
+    """An organisation (and, if named, one persona) working with a child since a date."""
+
+    child_key: str
+    organisation_key: str
+    persona_key: str | None
+    role: str
+    started_on: date
+
+
+@dataclass(frozen=True, slots=True)
+class DemoMashCase:
+    """An open contact about a child at the MASH, opened some days ago."""
+
+    child_key: str
+    organisation_key: str
+    opened_days_ago: int
+
+
+@dataclass(frozen=True, slots=True)
+class DemoRestriction:
+    """A restricted child, visible only to the named personas."""
+
+    child_key: str
+    reason: str
+    persona_keys: tuple[str, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class DemoCasework:
+    """Who works with which child: the relationships that decide what each persona sees."""
+
+    involvements: tuple[DemoInvolvement, ...]
+    mash_cases: tuple[DemoMashCase, ...]
+    restrictions: tuple[DemoRestriction, ...]
+
+
+@dataclass(frozen=True, slots=True)
 class DemoPartnership:
     """Everything generated for one seed: agencies, staff and the families they serve."""
 
@@ -104,3 +142,4 @@ class DemoPartnership:
     adults: tuple[DemoAdult, ...]
     children: tuple[DemoChild, ...]
     relationships: tuple[DemoRelationship, ...]
+    casework: DemoCasework

@@ -4,13 +4,14 @@ from typing import Any, Literal
 
 from alembic.autogenerate.api import AutogenContext
 
+from jigsaw.access import models as access_models
 from jigsaw.accounts import models as accounts_models
 from jigsaw.audit import models as audit_models
 from jigsaw.children import models as children_models
 from jigsaw.core.db import ENUM_LENGTH, Base, StrEnumValue, UtcDateTime
 
 metadata = Base.metadata
-MODEL_MODULES = (accounts_models, audit_models, children_models)
+MODEL_MODULES = (access_models, accounts_models, audit_models, children_models)
 
 
 def render_item(

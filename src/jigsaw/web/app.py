@@ -3,21 +3,30 @@
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from typing import Any
+from urllib.parse import urlencode
 
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
-from fastapi.responses import Response
+from fastapi.responses import RedirectResponse, Response
 from fastapi.staticfiles import StaticFiles
 from sqlalchemy import Engine
 from sqlalchemy.orm import Session, sessionmaker
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from jigsaw import __version__
+from jigsaw.access import policy
+from jigsaw.access.permissions import Permission
+from jigsaw.accounts import admin_routes, sso_routes
+from jigsaw.accounts import routes as account_routes
+from jigsaw.children import routes as children_routes
 from jigsaw.config import Settings, get_settings
 from jigsaw.core.db import make_engine, make_session_factory
 from jigsaw.core.errors import Conflict, Invalid, JigsawError, NotFound, PermissionDenied
 from jigsaw.core.logging import configure_logging
+from jigsaw.privacy import routes as privacy_routes
 from jigsaw.web import routes
+from jigsaw.web.auth import STAGE_PAGES, BearerRequired, SignInRequired, current_viewer
+from jigsaw.web.csrf import CsrfFailed
 from jigsaw.web.middleware import RequestContextMiddleware
 from jigsaw.web.problems import error_page, is_api_request, problem
 from jigsaw.web.templating import STATIC_DIR, make_templates
@@ -25,6 +34,23 @@ from jigsaw.web.templating import STATIC_DIR, make_templates
 API_DESCRIPTION = """The JSON API for agency systems: the same services the pages use.
 
 Errors are problem details (RFC 9457, `application/problem+json`)."""
+
+ROUTERS = (
+    routes.pages,
+    routes.api,
+    account_routes.router,
+    sso_routes.router,
+    admin_routes.router,
+    children_routes.pages,
+    children_routes.api,
+    privacy_routes.pages,
+    privacy_routes.api,
+)
+
+EXPIRED_FORM = {
+    "heading": "This form has expired",
+    "message": "Nothing was saved. Go back, refresh the page and try again.",
+}
 
 STATUS_FOR_ERROR: dict[type[JigsawError], int] = {
     NotFound: 404,
@@ -65,9 +91,10 @@ def create_app(
     app.state.engine = engine
     app.state.session_factory = session_factory or make_session_factory(app.state.engine)
     app.state.templates = make_templates(settings)
+    app.state.secret_key = settings.secret("secret_key")
     app.mount("/static", StaticFiles(directory=STATIC_DIR), name="static")
-    app.include_router(routes.pages)
-    app.include_router(routes.api)
+    for router in ROUTERS:
+        app.include_router(router)
     _add_error_handlers(app)
 
     def render_error(request: Request, status: int, request_id: str) -> Response:
@@ -82,7 +109,42 @@ def _error_response(
 ) -> Response:
     if is_api_request(request.url.path):
         return problem(status, request_id=request_id, **extra)
-    return error_page(request.app.state.templates, request, status, request_id)
+    context = {"break_glass_url": _break_glass_url(request) if status == 404 else None}  # noqa: PLR2004
+    return error_page(request.app.state.templates, request, status, request_id, context)
+
+
+def _break_glass_url(request: Request) -> str | None:
+    """On a child's page that says "not found", where to ask for emergency access.
+
+    Shown whether or not the child exists, so it reveals nothing.
+    """
+    route = request.scope.get("route")
+    if getattr(route, "path", None) != "/children/{child_id}":
+        return None
+    viewer = current_viewer(request)
+    if viewer is None or not policy.can(viewer.actor, Permission.BREAK_GLASS_REQUEST):
+        return None
+    return f"/children/{request.path_params['child_id']}/break-glass"
+
+
+async def _sign_in_required(request: Request, exc: Exception) -> Response:
+    assert isinstance(exc, SignInRequired)  # noqa: S101 - narrows the type
+    if exc.stage is not None:
+        return RedirectResponse(STAGE_PAGES[exc.stage], status_code=303)
+    # The path only (ids, never a query string that could hold search terms).
+    return RedirectResponse(
+        f"/sign-in?{urlencode({'next': request.url.path}, safe='/')}", status_code=303
+    )
+
+
+async def _bearer_required(request: Request, exc: Exception) -> Response:  # noqa: ARG001
+    response = problem(401, detail="Send a valid API token: Authorization: Bearer <token>.")
+    response.headers["WWW-Authenticate"] = 'Bearer realm="jigsaw"'
+    return response
+
+
+async def _csrf_failed(request: Request, exc: Exception) -> Response:  # noqa: ARG001
+    return error_page(request.app.state.templates, request, 400, None, EXPIRED_FORM)
 
 
 def _add_error_handlers(app: FastAPI) -> None:
@@ -107,8 +169,15 @@ def _add_error_handlers(app: FastAPI) -> None:
             {"location": ".".join(str(part) for part in error["loc"]), "message": error["msg"]}
             for error in exc.errors()
         ]
+        if not is_api_request(request.url.path) and any(
+            e["loc"][0] == "path" for e in exc.errors()
+        ):
+            return _error_response(request, 404)  # a malformed id in a page address
         return _error_response(request, 422, errors=errors)
 
+    app.add_exception_handler(SignInRequired, _sign_in_required)
+    app.add_exception_handler(BearerRequired, _bearer_required)
+    app.add_exception_handler(CsrfFailed, _csrf_failed)
     for error_type in STATUS_FOR_ERROR:
         app.add_exception_handler(error_type, domain_error)
     app.add_exception_handler(StarletteHTTPException, http_error)

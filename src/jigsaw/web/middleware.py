@@ -62,15 +62,15 @@ class RequestContextMiddleware:
         if scope["type"] != "http":
             await self.app(scope, receive, send)
             return
-        headers = Headers(scope=scope)
-        request_id = _request_id(headers.get(REQUEST_ID_HEADER))
+        incoming = Headers(scope=scope)
+        request_id = _request_id(incoming.get(REQUEST_ID_HEADER))
         structlog.contextvars.bind_contextvars(request_id=request_id)
         client = scope.get("client")
         set_current_request(
             RequestContext(
                 request_id=request_id,
                 ip=client[0] if client else None,
-                user_agent=(headers.get("user-agent") or "")[:USER_AGENT_LIMIT] or None,
+                user_agent=(incoming.get("user-agent") or "")[:USER_AGENT_LIMIT] or None,
             )
         )
         started = time.perf_counter()
@@ -82,7 +82,11 @@ class RequestContextMiddleware:
             if message["type"] == "http.response.start":
                 response_started = True
                 status = message["status"]
-                _add_headers(scope, MutableHeaders(scope=message), request_id)
+                headers = MutableHeaders(scope=message)
+                _add_headers(scope, headers, request_id)
+                # Cookies a dependency asked for (the CSRF cookie) on whatever response.
+                for cookie in scope.get("state", {}).get("set_cookies", []):
+                    headers.append("set-cookie", cookie)
             await send(message)
 
         try:

@@ -55,12 +55,18 @@ def problem(
 
 
 def error_page(
-    templates: Jinja2Templates, request: Request, status: int, request_id: str | None
+    templates: Jinja2Templates,
+    request: Request,
+    status: int,
+    request_id: str | None,
+    extra: dict[str, Any] | None = None,
 ) -> Response:
     """A GOV.UK-style error page that says what to do next and nothing about the request."""
+    extra = extra or {}
     heading, message = PAGE_MESSAGES.get(
         HTTPStatus(status), (HTTPStatus(status).phrase, "Go back and try again.")
     )
+    heading, message = extra.pop("heading", heading), extra.pop("message", message)
     return templates.TemplateResponse(
         request,
         "errors/error.html",
@@ -69,6 +75,8 @@ def error_page(
             "heading": heading,
             "message": message,
             "request_id": request_id,
+            "break_glass_url": None,
+            **extra,
         },
         status_code=status,
     )

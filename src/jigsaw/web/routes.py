@@ -2,16 +2,19 @@
 
 from typing import Any
 
-from fastapi import APIRouter, Request
+from fastapi import APIRouter, Depends, Request
 from fastapi.responses import HTMLResponse, JSONResponse
 
 from jigsaw import __version__
+from jigsaw.access.permissions import Permission
+from jigsaw.web.auth import Public, Requires
+from jigsaw.web.csrf import csrf_protect
 from jigsaw.web.deps import TemplatesDep, UowDep
 from jigsaw.web.problems import problem
 from jigsaw.web.schemas import PartnershipSummaryView
 from jigsaw.web.summary import database_is_at_head, get_partnership_summary
 
-pages = APIRouter(include_in_schema=False)
+pages = APIRouter(include_in_schema=False, dependencies=[Depends(csrf_protect), Public])
 api = APIRouter(prefix="/api/v1", tags=["partnership"])
 
 
@@ -48,7 +51,11 @@ def readyz(uow: UowDep) -> JSONResponse | dict[str, str]:
     return {"status": "ready"}
 
 
-@api.get("/summary", response_model=PartnershipSummaryView)
+@api.get(
+    "/summary",
+    response_model=PartnershipSummaryView,
+    dependencies=[Depends(Requires(Permission.SUMMARY_READ))],
+)
 def partnership_summary(uow: UowDep) -> PartnershipSummaryView:
     """Figures for the partnership: organisations, active users and children in the index."""
     summary = get_partnership_summary(uow)

@@ -1,13 +1,21 @@
 """Jinja2 set-up shared by every page: autoescaping, the static() helper, common globals."""
 
 from pathlib import Path
+from typing import Any
 
+from fastapi import Request
 from fastapi.templating import Jinja2Templates
 from jinja2 import Environment as JinjaEnvironment
 from jinja2 import FileSystemLoader, StrictUndefined
 
 from jigsaw import __version__
+from jigsaw.access import policy
+from jigsaw.access.permissions import Permission
 from jigsaw.config import Environment, Settings
+from jigsaw.core.uow import UnitOfWork
+from jigsaw.privacy.services import count_break_glass_waiting
+from jigsaw.web.auth import current_viewer
+from jigsaw.web.csrf import page_token
 
 HERE = Path(__file__).parent
 TEMPLATES_DIR = HERE / "templates"
@@ -31,4 +39,38 @@ def make_templates(settings: Settings) -> Jinja2Templates:
         version=__version__,
         environment_label=ENVIRONMENT_LABELS[settings.environment],
     )
-    return Jinja2Templates(env=env)
+    return Jinja2Templates(env=env, context_processors=[page_context])
+
+
+# The service navigation: (label, path, permission needed; None for any signed-in user).
+NAVIGATION = (
+    ("Account", "/account", None),
+    ("Users", "/admin/users", Permission.USER_MANAGE),
+    ("Organisations", "/admin/organisations", Permission.ORGANISATION_MANAGE),
+    ("Break-glass reviews", "/privacy/break-glass", Permission.BREAK_GLASS_REVIEW),
+)
+
+
+def page_context(request: Request) -> dict[str, Any]:
+    """What every page needs: the form token, who is signed in, where they can go."""
+    viewer = current_viewer(request)
+    signed_in = viewer is not None and viewer.session.stage == "signed_in"
+    navigation = []
+    if viewer is not None and signed_in:
+        waiting = count_break_glass_waiting(
+            UnitOfWork(request.app.state.session_factory), viewer.actor
+        )
+        navigation = [
+            {
+                "label": f"{label} ({waiting})" if href == "/privacy/break-glass" else label,
+                "href": href,
+                "current": request.url.path.startswith(href),
+            }
+            for label, href, permission in NAVIGATION
+            if permission is None or policy.can(viewer.actor, permission)
+        ]
+    return {
+        "csrf_token": page_token(request),
+        "viewer": viewer.user if viewer and signed_in else None,
+        "navigation": navigation,
+    }

@@ -1,0 +1,48 @@
+"""Keeping the facts up to date: helpers capabilities call inside their own transaction.
+
+None of these commit; the calling service does, with its audit row.
+"""
+
+import uuid
+from datetime import datetime, timedelta
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from jigsaw.access.actor import Actor
+from jigsaw.access.models import BreakGlassGrant, Involvement
+
+
+def add_break_glass_grant(
+    session: Session,
+    actor: Actor,
+    *,
+    child_id: uuid.UUID,
+    reason: str,
+    now: datetime,
+    lasts: timedelta,
+) -> BreakGlassGrant:
+    """Record emergency access to one child for ``lasts``, to be reviewed afterwards."""
+    if actor.id is None or actor.organisation_id is None:
+        raise ValueError("break-glass is for signed-in users only")
+    grant = BreakGlassGrant(
+        id=uuid.uuid4(),
+        user_id=actor.id,
+        organisation_id=actor.organisation_id,
+        child_id=child_id,
+        reason=reason,
+        granted_at=now,
+        expires_at=now + lasts,
+    )
+    session.add(grant)
+    return grant
+
+
+def involvements_of(session: Session, child_id: uuid.UUID) -> list[Involvement]:
+    """Every involvement with a child, current first, then most recent."""
+    query = (
+        select(Involvement)
+        .where(Involvement.child_id == child_id)
+        .order_by(Involvement.ended_on.is_not(None), Involvement.started_on.desc())
+    )
+    return list(session.scalars(query))

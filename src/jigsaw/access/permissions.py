@@ -1,0 +1,28 @@
+"""Every permission in Jigsaw, and the marker for routes anyone may reach."""
+
+from enum import StrEnum
+
+
+class Permission(StrEnum):
+    """What an actor may do, as ``"<resource>:<action>"``.
+
+    Naming rule: the resource is a singular noun in glossary language, the action a
+    verb; members are named ``RESOURCE_ACTION`` and kept in alphabetical order.
+    A permission says what kind of thing an actor may do; whether they may do it to a
+    particular child is decided by the relationship rules in ``policy``.
+    """
+
+    ACCOUNT_MANAGE_OWN = "account:manage_own"
+    AUDIT_READ_CHILD_ACCESSES = "audit:read_child_accesses"
+    AUDIT_READ_USER_ACTIONS = "audit:read_user_actions"
+    BREAK_GLASS_REQUEST = "break_glass:request"
+    BREAK_GLASS_REVIEW = "break_glass:review"
+    CHILD_READ = "child:read"
+    ORGANISATION_MANAGE = "organisation:manage"
+    SERVICE_ACCOUNT_MANAGE = "service_account:manage"
+    SUMMARY_READ = "summary:read"
+    USER_MANAGE = "user:manage"
+
+
+# Permissions an API token may carry: what agency systems do, never administration.
+TOKEN_PERMISSIONS = frozenset({Permission.CHILD_READ, Permission.SUMMARY_READ})

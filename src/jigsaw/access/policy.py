@@ -1,0 +1,213 @@
+"""The only code that decides who may do what, and who may reach which child.
+
+A child's information is reachable only on a basis: a relationship (an active
+involvement of the user, or of their organisation for roles that act for it), an open
+case at the user's MASH, an unexpired break-glass grant, or being named on a
+restricted child. Restricted children are reachable only by the users named on them.
+Privacy officers and admins have no basis for case content.
+"""
+
+import uuid
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import Select, and_, exists, or_, select, true, union
+from sqlalchemy.orm import Session
+from sqlalchemy.sql.elements import ColumnElement
+
+from jigsaw.access.actor import Actor, ActorKind
+from jigsaw.access.models import (
+    BreakGlassGrant,
+    Involvement,
+    MashCase,
+    Restriction,
+    RestrictionMember,
+)
+from jigsaw.access.permissions import Permission
+from jigsaw.access.roles import ACTS_FOR_ORGANISATION, MASH_ROLES
+from jigsaw.access.vocabulary import AccessBasis, AgencyKind, Role
+from jigsaw.core.errors import PermissionDenied
+
+
+@dataclass(frozen=True, slots=True)
+class ChildAccess:
+    """Why an actor may reach a child: recorded on the audit entry of every read."""
+
+    basis: AccessBasis
+    basis_id: uuid.UUID | None
+
+
+def can(actor: Actor, permission: Permission) -> bool:
+    """Whether the actor's roles (or token) allow this kind of action at all."""
+    return permission in actor.permissions
+
+
+def require(actor: Actor, permission: Permission) -> None:
+    """Raise ``PermissionDenied`` unless the actor holds ``permission``."""
+    if not can(actor, permission):
+        raise PermissionDenied
+
+
+def child_access(
+    session: Session, actor: Actor, child_id: uuid.UUID, *, now: datetime
+) -> ChildAccess | None:
+    """How the actor may reach this child's information, or None if they may not."""
+    if not can(actor, Permission.CHILD_READ):
+        return None
+    if session.get(Restriction, child_id) is not None:
+        return _named_on_restriction(session, actor, child_id)
+    return (
+        _relationship(session, actor, child_id, now=now)
+        or _mash_case(session, actor, child_id)
+        or _break_glass(session, actor, child_id, now=now)
+    )
+
+
+def _named_on_restriction(
+    session: Session, actor: Actor, child_id: uuid.UUID
+) -> ChildAccess | None:
+    if actor.kind is not ActorKind.USER or actor.id is None:
+        return None
+    member = session.get(RestrictionMember, (child_id, actor.id))
+    return None if member is None else ChildAccess(AccessBasis.RESTRICTION, None)
+
+
+def _relationship(
+    session: Session, actor: Actor, child_id: uuid.UUID, *, now: datetime
+) -> ChildAccess | None:
+    query = (
+        select(Involvement.id)
+        .where(Involvement.child_id == child_id)
+        .where(_involvement_is_active(now))
+        .where(_involvement_includes(actor))
+        .order_by(Involvement.started_on)
+        .limit(1)
+    )
+    involvement_id = session.scalar(query)
+    if involvement_id is None:
+        return None
+    return ChildAccess(AccessBasis.RELATIONSHIP, involvement_id)
+
+
+def _mash_case(session: Session, actor: Actor, child_id: uuid.UUID) -> ChildAccess | None:
+    if not _works_mash_cases(actor):
+        return None
+    query = (
+        select(MashCase.id)
+        .where(MashCase.child_id == child_id)
+        .where(MashCase.organisation_id == actor.organisation_id)
+        .where(MashCase.closed_at.is_(None))
+        .limit(1)
+    )
+    case_id = session.scalar(query)
+    return None if case_id is None else ChildAccess(AccessBasis.MASH, case_id)
+
+
+def _break_glass(
+    session: Session, actor: Actor, child_id: uuid.UUID, *, now: datetime
+) -> ChildAccess | None:
+    query = select(BreakGlassGrant.id).where(
+        _grant_is_active(actor, now), BreakGlassGrant.child_id == child_id
+    )
+    grant_id = session.scalar(query.limit(1))
+    return None if grant_id is None else ChildAccess(AccessBasis.BREAK_GLASS, grant_id)
+
+
+def may_break_glass(session: Session, actor: Actor, child_id: uuid.UUID) -> bool:
+    """Whether the actor may open this child by break-glass (never a restricted child)."""
+    if actor.kind is not ActorKind.USER or not can(actor, Permission.BREAK_GLASS_REQUEST):
+        return False
+    return session.get(Restriction, child_id) is None
+
+
+def visible_child_ids(actor: Actor, *, now: datetime) -> Select[Any]:
+    """The ids of every child the actor may reach: the scope for searches and lists.
+
+    Restricted children appear only to the users named on them.
+    """
+    if not can(actor, Permission.CHILD_READ):
+        return select(Involvement.child_id).where(~true())
+    related = select(Involvement.child_id).where(
+        _involvement_is_active(now), _involvement_includes(actor)
+    )
+    granted = select(BreakGlassGrant.child_id).where(_grant_is_active(actor, now))
+    parts: list[Select[Any]] = [related, granted]
+    if _works_mash_cases(actor):
+        parts.append(
+            select(MashCase.child_id).where(
+                MashCase.organisation_id == actor.organisation_id, MashCase.closed_at.is_(None)
+            )
+        )
+    reachable = union(*parts).subquery()
+    unrestricted = ~exists().where(Restriction.child_id == reachable.c.child_id)
+    named = select(RestrictionMember.child_id).where(RestrictionMember.user_id == actor.id)
+    visible = select(reachable.c.child_id).where(or_(unrestricted, reachable.c.child_id.in_(named)))
+    return select(union(visible, named).subquery().c.child_id)
+
+
+def _involvement_is_active(now: datetime) -> ColumnElement[bool]:
+    today = now.date()
+    return and_(
+        Involvement.started_on <= today,
+        or_(Involvement.ended_on.is_(None), Involvement.ended_on >= today),
+    )
+
+
+def _involvement_includes(actor: Actor) -> ColumnElement[bool]:
+    """The actor's own involvements, and their organisation's if they act for it."""
+    personal = Involvement.user_id == actor.id
+    if actor.kind is ActorKind.SERVICE_ACCOUNT or actor.roles & ACTS_FOR_ORGANISATION:
+        return or_(personal, Involvement.organisation_id == actor.organisation_id)
+    return personal
+
+
+def _works_mash_cases(actor: Actor) -> bool:
+    return actor.agency_kind is AgencyKind.MASH and bool(actor.roles & MASH_ROLES)
+
+
+def _grant_is_active(actor: Actor, now: datetime) -> ColumnElement[bool]:
+    return and_(BreakGlassGrant.user_id == actor.id, BreakGlassGrant.expires_at > now)
+
+
+def may_administer(actor: Actor, organisation_id: uuid.UUID) -> bool:
+    """Whether the actor manages this organisation's users (its own admin, or a system admin)."""
+    if can(actor, Permission.ORGANISATION_MANAGE):
+        return True
+    return can(actor, Permission.USER_MANAGE) and actor.organisation_id == organisation_id
+
+
+def grantable_roles(actor: Actor) -> frozenset[Role]:
+    """The roles the actor may give: organisation admins never make system admins."""
+    if can(actor, Permission.ORGANISATION_MANAGE):
+        return frozenset(Role)
+    if can(actor, Permission.USER_MANAGE):
+        return frozenset(Role) - {Role.SYSTEM_ADMIN}
+    return frozenset()
+
+
+def may_review_break_glass(actor: Actor, grant_organisation_id: uuid.UUID) -> bool:
+    """Whether the actor reviews break-glass use by this organisation's staff."""
+    return (
+        can(actor, Permission.BREAK_GLASS_REVIEW) and actor.organisation_id == grant_organisation_id
+    )
+
+
+def may_see_who_accessed(actor: Actor, access: ChildAccess) -> bool:
+    """Whether a reader sees a child's "who has accessed this record" panel.
+
+    As CP-IS shows its last accesses to the agencies working with a child: those with a
+    relationship or an open MASH case, not someone who broke glass.
+    """
+    return can(actor, Permission.AUDIT_READ_CHILD_ACCESSES) and access.basis in {
+        AccessBasis.RELATIONSHIP,
+        AccessBasis.MASH,
+        AccessBasis.RESTRICTION,
+    }
+
+
+def may_read_actions_of(actor: Actor, organisation_id: uuid.UUID) -> bool:
+    """Whether the actor reads the audit trail of this organisation's staff."""
+    return (
+        can(actor, Permission.AUDIT_READ_USER_ACTIONS) and actor.organisation_id == organisation_id
+    )

@@ -1,0 +1,45 @@
+"""Which permissions each role grants: data, reviewed by a data protection officer.
+
+Case roles read children's information (subject to a relationship with the child);
+oversight and admin roles never read case content.
+"""
+
+from types import MappingProxyType
+
+from jigsaw.access.permissions import Permission as P  # noqa: N817 - keeps the table readable
+from jigsaw.access.vocabulary import Role
+
+_EVERYONE = frozenset({P.ACCOUNT_MANAGE_OWN, P.SUMMARY_READ})
+_CASE_WORK = _EVERYONE | {P.CHILD_READ, P.BREAK_GLASS_REQUEST, P.AUDIT_READ_CHILD_ACCESSES}
+
+ROLE_PERMISSIONS: MappingProxyType[Role, frozenset[P]] = MappingProxyType(
+    {
+        Role.PRACTITIONER: _CASE_WORK,
+        Role.DESIGNATED_SAFEGUARDING_LEAD: _CASE_WORK,
+        Role.MASH_PRACTITIONER: _CASE_WORK,
+        Role.MASH_MANAGER: _CASE_WORK,
+        Role.CONSULTATION_ADVISOR: _CASE_WORK,
+        Role.SOCIAL_WORKER: _CASE_WORK,
+        Role.ORGANISATION_ADMIN: _EVERYONE | {P.USER_MANAGE, P.SERVICE_ACCOUNT_MANAGE},
+        Role.PRIVACY_OFFICER: _EVERYONE
+        | {P.AUDIT_READ_CHILD_ACCESSES, P.AUDIT_READ_USER_ACTIONS, P.BREAK_GLASS_REVIEW},
+        Role.SYSTEM_ADMIN: _EVERYONE
+        | {P.ORGANISATION_MANAGE, P.USER_MANAGE, P.SERVICE_ACCOUNT_MANAGE},
+    }
+)
+
+# Roles that act for their organisation: an involvement of the organisation with a
+# child is a relationship for them (a school's DSL for every pupil on roll; a social
+# worker for every child their council works with). Other case roles need their own.
+ACTS_FOR_ORGANISATION = frozenset({Role.DESIGNATED_SAFEGUARDING_LEAD, Role.SOCIAL_WORKER})
+
+# Roles that work a MASH's contacts and referrals.
+MASH_ROLES = frozenset({Role.MASH_PRACTITIONER, Role.MASH_MANAGER, Role.CONSULTATION_ADVISOR})
+
+
+def permissions_for(roles: frozenset[Role]) -> frozenset[P]:
+    """Everything the given roles allow together."""
+    granted: frozenset[P] = frozenset()
+    for role in roles:
+        granted |= ROLE_PERMISSIONS[role]
+    return granted

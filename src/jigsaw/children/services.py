@@ -1,0 +1,104 @@
+"""Opening a child's record (an audited read) and emergency break-glass access."""
+
+import uuid
+from dataclasses import dataclass
+from datetime import timedelta
+
+from sqlalchemy import select
+
+from jigsaw import accounts, audit
+from jigsaw.access import facts, policy
+from jigsaw.access.actor import Actor
+from jigsaw.access.models import BreakGlassGrant, Involvement
+from jigsaw.access.policy import ChildAccess
+from jigsaw.access.vocabulary import AccessBasis
+from jigsaw.accounts.queries import AccessLine
+from jigsaw.audit import queries as audit_queries
+from jigsaw.children.models import Address, Child, ChildAddress
+from jigsaw.children.queries import access_child
+from jigsaw.core import clock
+from jigsaw.core.errors import Invalid, NotFound
+from jigsaw.core.uow import UnitOfWork
+
+REASON_MIN_LENGTH = 20
+ACCESS_PANEL_LIMIT = 20
+
+
+@dataclass(frozen=True, slots=True)
+class ChildRecord:
+    """What a child's page shows, and on what basis the reader reached it."""
+
+    child: Child
+    access: ChildAccess
+    addresses: list[tuple[ChildAddress, Address]]
+    involvements: list[Involvement]
+
+
+def open_child_record(uow: UnitOfWork, actor: Actor, *, child_id: uuid.UUID) -> ChildRecord:
+    """Read a child's record, auditing the read with its basis in the same transaction.
+
+    Raises:
+        NotFound: no such child, or the actor has no basis to reach them.
+    """
+    with uow:
+        child, access = access_child(uow, actor, child_id)
+        uow.session.refresh(child, ["names", "identifiers"])
+        addresses = uow.session.execute(
+            select(ChildAddress, Address)
+            .join(Address, Address.id == ChildAddress.address_id)
+            .where(ChildAddress.child_id == child.id)
+            .order_by(ChildAddress.valid_to.is_not(None), ChildAddress.valid_from.desc())
+        ).all()
+        record = ChildRecord(
+            child=child,
+            access=access,
+            addresses=[(row[0], row[1]) for row in addresses],
+            involvements=facts.involvements_of(uow.session, child.id),
+        )
+        audit.record(uow, actor, "child:viewed", subject_type="child", subject_id=child.id,
+                     basis=access.basis, basis_id=access.basis_id)  # fmt: skip
+        uow.commit()
+    return record
+
+
+def break_glass(
+    uow: UnitOfWork, actor: Actor, *, child_id: uuid.UUID, reason: str, lasts: timedelta
+) -> BreakGlassGrant:
+    """Open one child's record in an emergency, for a limited time, with a reason.
+
+    The grant is audited and queued for the user's privacy officer to review.
+
+    Raises:
+        NotFound: no such child, a restricted child, or the actor may not break glass.
+        Invalid: the reason is too short to review.
+    """
+    cleaned = " ".join(reason.split())
+    if len(cleaned) < REASON_MIN_LENGTH:
+        raise Invalid({"reason": "Explain why you need this record now, in a sentence or two"})
+    with uow:
+        if uow.session.get(Child, child_id) is None:
+            raise NotFound("child")
+        if not policy.may_break_glass(uow.session, actor, child_id):
+            raise NotFound("child")
+        grant = facts.add_break_glass_grant(
+            uow.session, actor, child_id=child_id, reason=cleaned, now=clock.now(), lasts=lasts
+        )
+        uow.flush()
+        audit.record(uow, actor, "child:break_glass", subject_type="break_glass_grant",
+                     subject_id=grant.id, child_id=child_id,
+                     basis=AccessBasis.BREAK_GLASS, basis_id=grant.id)  # fmt: skip
+        uow.commit()
+    return grant
+
+
+def recent_accesses(
+    uow: UnitOfWork, actor: Actor, *, record: ChildRecord
+) -> list[AccessLine] | None:
+    """Who has accessed this record lately, for readers allowed to see it (else None)."""
+    if not policy.may_see_who_accessed(actor, record.access):
+        return None
+    with uow:
+        entries = audit_queries.list_accesses_to_child(
+            uow, record.child.id, limit=ACCESS_PANEL_LIMIT
+        )
+        return accounts.describe_accesses(uow, entries)

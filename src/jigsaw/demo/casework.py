@@ -1,0 +1,124 @@
+"""Who works with which demo child, so each persona sees a realistic, different slice.
+
+Schools and GP practices are involved with every child on roll or registered; the
+health visiting service with every child under five; children's social care with a
+few per cent; a handful attended the emergency department or met the police; some
+have an open contact at the MASH; one adopted child's record is restricted.
+"""
+
+import random
+from datetime import date, timedelta
+
+from jigsaw.demo.records import (
+    DemoCasework,
+    DemoChild,
+    DemoInvolvement,
+    DemoMashCase,
+    DemoRestriction,
+)
+
+CLASS_SIZE = 28
+HEALTH_VISITOR_CASELOAD = 60
+SOCIAL_CARE_SHARE = 0.04
+SOCIAL_WORKER_CASELOAD = 15
+EMERGENCY_ATTENDANCES = 8
+POLICE_CASES = 10
+MASH_CONTACTS = 20
+TEACHER_AGE = 8  # Year 4
+# (how many children, organisation, persona, involvement role, within how many days)
+SINGLE_EPISODES = (
+    (EMERGENCY_ATTENDANCES, "org:hospital", "persona:ed-nurse", "hospital", 14),
+    (POLICE_CASES, "org:police", "persona:police-officer", "police_officer_in_case", 90),
+)
+
+
+def generate_casework(children: tuple[DemoChild, ...], *, seed: int, today: date) -> DemoCasework:
+    """Involvements, MASH cases and restrictions for the generated children."""
+    if not children:
+        return DemoCasework((), (), ())
+    rng = random.Random(f"casework:{seed}")
+    involvements = [*_universal_services(children, today), *_class(children, today)]
+    involvements += _health_visiting(children, rng, today)
+    involvements += _social_care(children, rng, today)
+    for count, organisation, persona, role, days in SINGLE_EPISODES:
+        for child in rng.sample(children, min(count, len(children))):
+            started = today - timedelta(days=rng.randint(0, days))
+            involvements.append(DemoInvolvement(child.key, organisation, persona, role, started))
+    cases = [
+        DemoMashCase(child.key, "org:mash", rng.randint(0, 3))
+        for child in rng.sample(children, min(MASH_CONTACTS, len(children)))
+    ]
+    restricted = _restricted(involvements)
+    return DemoCasework(tuple(involvements), tuple(cases), restricted)
+
+
+def _since(child: DemoChild, today: date, years: int) -> date:
+    return max(child.date_of_birth, today - timedelta(days=365 * years))
+
+
+def _universal_services(children: tuple[DemoChild, ...], today: date) -> list[DemoInvolvement]:
+    rows = []
+    for child in children:
+        rows.append(DemoInvolvement(child.key, child.gp_key, None, "registered_gp",
+                                    _since(child, today, 6)))  # fmt: skip
+        if child.school_key:
+            rows.append(DemoInvolvement(child.key, child.school_key, None, "school_attended",
+                                        _since(child, today, 3)))  # fmt: skip
+    return rows
+
+
+def _age(child: DemoChild, today: date) -> int:
+    years = today.year - child.date_of_birth.year
+    return years - ((today.month, today.day) < (child.date_of_birth.month, child.date_of_birth.day))
+
+
+def _class(children: tuple[DemoChild, ...], today: date) -> list[DemoInvolvement]:
+    """The Year 4 teacher's class at Oakfield Primary."""
+    pupils = [
+        c for c in children if c.school_key == "org:school-1" and _age(c, today) == TEACHER_AGE
+    ]
+    start = date(today.year if today.month >= 9 else today.year - 1, 9, 4)  # noqa: PLR2004
+    return [
+        DemoInvolvement(c.key, "org:school-1", "persona:teacher-oakfield", "class_teacher", start)
+        for c in pupils[:CLASS_SIZE]
+    ]
+
+
+def _health_visiting(
+    children: tuple[DemoChild, ...], rng: random.Random, today: date
+) -> list[DemoInvolvement]:
+    under_fives = [c for c in children if _age(c, today) < 5]  # noqa: PLR2004
+    sample = rng.sample(under_fives, min(HEALTH_VISITOR_CASELOAD, len(under_fives)))
+    caseload = {c.key for c in sample}
+    return [
+        DemoInvolvement(
+            c.key,
+            "org:health-visiting",
+            "persona:health-visitor" if c.key in caseload else None,
+            "health_visitor",
+            c.date_of_birth,
+        )
+        for c in under_fives
+    ]
+
+
+def _social_care(
+    children: tuple[DemoChild, ...], rng: random.Random, today: date
+) -> list[DemoInvolvement]:
+    chosen = rng.sample(children, max(1, int(len(children) * SOCIAL_CARE_SHARE)))
+    rows = []
+    for index, child in enumerate(chosen):
+        started = today - timedelta(days=rng.randint(20, 700))
+        rows.append(DemoInvolvement(child.key, "org:la", None, "childrens_social_care", started))
+        if index < SOCIAL_WORKER_CASELOAD:
+            rows.append(DemoInvolvement(child.key, "org:la", "persona:social-worker",
+                                        "allocated_social_worker", started))  # fmt: skip
+    return rows
+
+
+def _restricted(involvements: list[DemoInvolvement]) -> tuple[DemoRestriction, ...]:
+    """One adopted child's record, visible only to their allocated social worker."""
+    allocated = [i.child_key for i in involvements if i.role == "allocated_social_worker"]
+    if not allocated:
+        return ()
+    return (DemoRestriction(allocated[-1], "adoption", ("persona:social-worker",)),)

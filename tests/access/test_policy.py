@@ -1,0 +1,241 @@
+"""The access rules, decided only in jigsaw.access.policy, against the demo's casework."""
+
+import uuid
+from datetime import timedelta
+
+import pytest
+from fastapi import FastAPI
+
+from jigsaw.access import facts, policy
+from jigsaw.access.actor import Actor
+from jigsaw.access.models import Involvement, MashCase
+from jigsaw.access.permissions import Permission
+from jigsaw.access.vocabulary import AccessBasis, AgencyKind, Role
+from jigsaw.accounts import User
+from jigsaw.accounts import services as accounts
+from jigsaw.core import clock
+from jigsaw.core.errors import PermissionDenied
+from jigsaw.core.uow import UnitOfWork
+from tests.demo_world import DemoWorld, load_world
+
+
+@pytest.fixture
+def world(uow: UnitOfWork, app: FastAPI) -> DemoWorld:
+    return load_world(uow, app)
+
+
+def actor(uow: UnitOfWork, world: DemoWorld, persona: str) -> Actor:
+    with uow:
+        user = uow.session.get(User, world.id(f"persona:{persona}"))
+        assert user is not None
+        return accounts.user_actor(user)
+
+
+def basis(uow: UnitOfWork, who: Actor, child: uuid.UUID) -> AccessBasis | None:
+    with uow:
+        found = policy.child_access(uow.session, who, child, now=clock.now())
+        return None if found is None else found.basis
+
+
+def restricted(world: DemoWorld) -> set[uuid.UUID]:
+    return {world.id(r.child_key) for r in world.partnership.casework.restrictions}
+
+
+def pupil(world: DemoWorld) -> uuid.UUID:
+    """A pupil in the teacher's class whose record is not restricted."""
+    return next(c for c in world.children_of("teacher-oakfield") if c not in restricted(world))
+
+
+def reachable(uow: UnitOfWork, who: Actor) -> set[uuid.UUID]:
+    with uow:
+        return set(uow.session.scalars(policy.visible_child_ids(who, now=clock.now())))
+
+
+class TestRelationships:
+    def test_a_teacher_reaches_their_class_and_not_the_rest_of_the_school(
+        self, uow: UnitOfWork, world: DemoWorld
+    ) -> None:
+        teacher = actor(uow, world, "teacher-oakfield")
+        pupils = set(world.children_of("teacher-oakfield")) - restricted(world)
+        school = set(world.children_at("school-1"))
+        assert pupils
+        assert reachable(uow, teacher) == pupils
+        assert all(basis(uow, teacher, c) is AccessBasis.RELATIONSHIP for c in pupils)
+        assert all(basis(uow, teacher, c) is None for c in school - pupils)
+
+    def test_a_designated_safeguarding_lead_reaches_every_pupil(
+        self, uow: UnitOfWork, world: DemoWorld
+    ) -> None:
+        dsl = actor(uow, world, "dsl-oakfield")
+        assert reachable(uow, dsl) == set(world.children_at("school-1")) - restricted(world)
+
+    def test_another_schools_lead_reaches_none_of_them(
+        self, uow: UnitOfWork, world: DemoWorld
+    ) -> None:
+        other = actor(uow, world, "dsl-kestrel")
+        assert reachable(uow, other).isdisjoint(world.children_at("school-1"))
+
+    def test_an_ended_involvement_is_no_longer_a_relationship(
+        self, uow: UnitOfWork, world: DemoWorld
+    ) -> None:
+        teacher = actor(uow, world, "teacher-oakfield")
+        child = pupil(world)
+        with uow:
+            for involvement in uow.session.query(Involvement).filter_by(
+                child_id=child, user_id=teacher.id
+            ):
+                involvement.ended_on = clock.today() - timedelta(days=1)
+            uow.commit()
+        assert basis(uow, teacher, child) is None
+
+    def test_roles_without_case_work_reach_no_child(
+        self, uow: UnitOfWork, world: DemoWorld
+    ) -> None:
+        child = pupil(world)
+        for persona in ("privacy-officer", "system-admin", "admin-oakfield"):
+            who = actor(uow, world, persona)
+            assert basis(uow, who, child) is None
+            assert reachable(uow, who) == set()
+
+
+class TestMash:
+    def test_mash_staff_reach_children_with_an_open_case_and_no_others(
+        self, uow: UnitOfWork, world: DemoWorld
+    ) -> None:
+        mash = actor(uow, world, "mash-manager")
+        cases = {world.id(c.child_key) for c in world.partnership.casework.mash_cases}
+        assert reachable(uow, mash) == cases
+        child = next(iter(cases))
+        assert basis(uow, mash, child) is AccessBasis.MASH
+        with uow:
+            for case in uow.session.query(MashCase).filter_by(child_id=child):
+                case.closed_at = clock.now()
+            uow.commit()
+        assert basis(uow, mash, child) is None
+
+
+class TestRestriction:
+    def test_a_restricted_child_is_seen_only_by_those_named(
+        self, uow: UnitOfWork, world: DemoWorld
+    ) -> None:
+        [restriction] = world.partnership.casework.restrictions
+        child = world.id(restriction.child_key)
+        social_worker = actor(uow, world, "social-worker")
+        assert basis(uow, social_worker, child) is AccessBasis.RESTRICTION
+        assert child in reachable(uow, social_worker)
+        gp = actor(uow, world, "gp-riverside")  # the practice is involved, but not named
+        assert basis(uow, gp, child) is None
+        assert child not in reachable(uow, gp)
+
+    def test_no_one_can_break_glass_into_a_restricted_child(
+        self, uow: UnitOfWork, world: DemoWorld
+    ) -> None:
+        [restriction] = world.partnership.casework.restrictions
+        police = actor(uow, world, "police-officer")
+        with uow:
+            assert not policy.may_break_glass(uow.session, police, world.id(restriction.child_key))
+
+    def test_service_accounts_never_reach_a_restricted_child(
+        self, uow: UnitOfWork, world: DemoWorld
+    ) -> None:
+        [restriction] = world.partnership.casework.restrictions
+        system = Actor.service_account(
+            uuid.uuid4(),
+            organisation_id=world.id("org:la"),
+            agency_kind=AgencyKind.CHILDRENS_SOCIAL_CARE,
+            permissions=frozenset({Permission.CHILD_READ}),
+        )
+        assert basis(uow, system, world.id(restriction.child_key)) is None
+
+
+class TestBreakGlass:
+    def test_a_grant_opens_one_child_until_it_expires(
+        self, uow: UnitOfWork, world: DemoWorld
+    ) -> None:
+        police = actor(uow, world, "police-officer")
+        child = pupil(world)
+        assert basis(uow, police, child) is None
+        with uow:
+            assert policy.may_break_glass(uow.session, police, child)
+            grant = facts.add_break_glass_grant(
+                uow.session,
+                police,
+                child_id=child,
+                reason="test",
+                now=clock.now(),
+                lasts=timedelta(hours=4),
+            )
+            uow.commit()
+        assert basis(uow, police, child) is AccessBasis.BREAK_GLASS
+        assert child in reachable(uow, police)
+        with uow:
+            uow.session.merge(grant).expires_at = clock.now() - timedelta(seconds=1)
+            uow.commit()
+        assert basis(uow, police, child) is None
+
+    def test_only_signed_in_people_with_case_roles_may_break_glass(
+        self, uow: UnitOfWork, world: DemoWorld
+    ) -> None:
+        child = pupil(world)
+        officer = actor(uow, world, "privacy-officer")
+        with uow:
+            assert not policy.may_break_glass(uow.session, officer, child)
+            assert not policy.may_break_glass(uow.session, Actor.system("test"), child)
+            with pytest.raises(ValueError, match="signed-in users"):
+                facts.add_break_glass_grant(
+                    uow.session,
+                    Actor.system("test"),
+                    child_id=child,
+                    reason="x",
+                    now=clock.now(),
+                    lasts=timedelta(hours=1),
+                )
+
+
+class TestAdministration:
+    def test_organisation_admins_manage_their_own_organisation_only(self) -> None:
+        school, police = uuid.uuid4(), uuid.uuid4()
+        admin = Actor.user(
+            uuid.uuid4(),
+            organisation_id=school,
+            agency_kind=AgencyKind.SCHOOL,
+            roles=frozenset({Role.ORGANISATION_ADMIN}),
+        )
+        assert policy.may_administer(admin, school)
+        assert not policy.may_administer(admin, police)
+        assert Role.SYSTEM_ADMIN not in policy.grantable_roles(admin)
+
+    def test_system_admins_manage_every_organisation_and_any_role(self) -> None:
+        admin = Actor.user(
+            uuid.uuid4(),
+            organisation_id=uuid.uuid4(),
+            agency_kind=AgencyKind.CHILDRENS_SOCIAL_CARE,
+            roles=frozenset({Role.SYSTEM_ADMIN}),
+        )
+        assert policy.may_administer(admin, uuid.uuid4())
+        assert policy.grantable_roles(admin) == frozenset(Role)
+
+    def test_practitioners_manage_no_one(self) -> None:
+        teacher = Actor.user(
+            uuid.uuid4(),
+            organisation_id=uuid.uuid4(),
+            agency_kind=AgencyKind.SCHOOL,
+            roles=frozenset({Role.PRACTITIONER}),
+        )
+        assert not policy.may_administer(teacher, teacher.organisation_id or uuid.uuid4())
+        assert policy.grantable_roles(teacher) == frozenset()
+        with pytest.raises(PermissionDenied):
+            policy.require(teacher, Permission.USER_MANAGE)
+
+    def test_privacy_officers_oversee_their_own_organisation(self) -> None:
+        council, school = uuid.uuid4(), uuid.uuid4()
+        officer = Actor.user(
+            uuid.uuid4(),
+            organisation_id=council,
+            agency_kind=AgencyKind.CHILDRENS_SOCIAL_CARE,
+            roles=frozenset({Role.PRIVACY_OFFICER}),
+        )
+        assert policy.may_review_break_glass(officer, council)
+        assert not policy.may_review_break_glass(officer, school)
+        assert policy.may_read_actions_of(officer, council)
+        assert not policy.may_read_actions_of(officer, school)

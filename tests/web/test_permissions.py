@@ -1,0 +1,413 @@
+"""The permission matrix: every route, for every persona, with the status they must get.
+
+Adding a route without adding it here fails ``test_every_route_is_in_the_matrix``;
+a route that declares no permission fails ``test_every_route_declares_its_permission``.
+"""
+
+import uuid
+from collections.abc import Callable
+from dataclasses import dataclass
+
+import pytest
+from fastapi import FastAPI
+from fastapi.routing import APIRoute
+from fastapi.testclient import TestClient
+from sqlalchemy import select
+
+from jigsaw.access.actor import Actor
+from jigsaw.access.permissions import Permission
+from jigsaw.access.vocabulary import AgencyKind, Role
+from jigsaw.accounts import ApiToken
+from jigsaw.accounts import services as accounts
+from jigsaw.core import clock
+from jigsaw.core.uow import UnitOfWork
+from jigsaw.web.auth import Requires, public
+from tests.demo_world import DemoWorld, form_token, load_world, sign_in
+
+PERSONAS = (
+    "dsl-oakfield",
+    "teacher-oakfield",
+    "admin-oakfield",
+    "dsl-kestrel",
+    "gp-riverside",
+    "health-visitor",
+    "ed-nurse",
+    "police-officer",
+    "mash-practitioner",
+    "mash-manager",
+    "consultation-advisor",
+    "social-worker",
+    "privacy-officer",
+    "system-admin",
+)
+CASE_ROLES = {
+    "dsl-oakfield",
+    "teacher-oakfield",
+    "dsl-kestrel",
+    "gp-riverside",
+    "health-visitor",
+    "ed-nurse",
+    "police-officer",
+    "mash-practitioner",
+    "mash-manager",
+    "consultation-advisor",
+    "social-worker",
+}
+# Those with a relationship to the chosen child: the teacher's pupil, at Oakfield, registered
+# at Riverside, known to no other agency.
+RELATED = {"dsl-oakfield", "teacher-oakfield", "gp-riverside"}
+RANDOM = uuid.UUID("00000000-0000-4000-8000-000000000000")
+
+
+@dataclass(frozen=True)
+class Case:
+    """One route: how to call it, and the status each persona must get (default first)."""
+
+    method: str
+    route: str
+    path: str  # the route with example ids: {child}, {school}, {teacher}, {social_worker}, {random}
+    expect: Callable[[str], int]
+    data: dict[str, object] | None = None
+
+    def url(self, ids: "Ids") -> str:
+        return self.path.format(random=RANDOM, **vars(ids))
+
+
+@dataclass(frozen=True)
+class Ids:
+    child: uuid.UUID
+    school: uuid.UUID
+    teacher: uuid.UUID
+    social_worker: uuid.UUID
+
+
+def only(allowed: set[str], yes: int = 200, no: int = 403) -> Callable[[str], int]:
+    return lambda persona: yes if persona in allowed else no
+
+
+def everyone(status: int) -> Callable[[str], int]:
+    return lambda _persona: status
+
+
+def child_page(persona: str) -> int:
+    if persona in RELATED:
+        return 200
+    return 404 if persona in CASE_ROLES else 403
+
+
+ADMINS = {"admin-oakfield", "system-admin"}
+
+CASES = (
+    Case("GET", "/", "/", everyone(200)),
+    Case("GET", "/healthz", "/healthz", everyone(200)),
+    Case("GET", "/readyz", "/readyz", everyone(200)),
+    Case("GET", "/api/v1/docs", "/api/v1/docs", everyone(200)),
+    Case("GET", "/api/v1/openapi.json", "/api/v1/openapi.json", everyone(200)),
+    Case("GET", "/sign-in", "/sign-in", everyone(303)),
+    Case("POST", "/sign-in", "/sign-in", everyone(422), {}),
+    Case("GET", "/sign-in/two-factor", "/sign-in/two-factor", everyone(200)),
+    Case("POST", "/sign-in/two-factor", "/sign-in/two-factor", everyone(404), {}),
+    Case("GET", "/sign-in/enrol", "/sign-in/enrol", everyone(404)),
+    Case("POST", "/sign-in/enrol", "/sign-in/enrol", everyone(404), {}),
+    Case("GET", "/sign-in/password", "/sign-in/password", everyone(200)),
+    Case("POST", "/sign-in/password", "/sign-in/password", everyone(404), {}),
+    Case("GET", "/sign-in/sso", "/sign-in/sso", everyone(200)),
+    Case("POST", "/sign-in/sso", "/sign-in/sso", everyone(422), {}),
+    Case("GET", "/sign-in/sso/callback", "/sign-in/sso/callback", everyone(422)),
+    Case("GET", "/account", "/account", everyone(200)),
+    Case(
+        "POST",
+        "/account/sessions/{session_id}/end",
+        "/account/sessions/{random}/end",
+        everyone(303),
+        {},
+    ),
+    Case("GET", "/children/{child_id}", "/children/{child}", child_page),
+    Case(
+        "GET", "/children/{child_id}/break-glass", "/children/{child}/break-glass", only(CASE_ROLES)
+    ),
+    Case(
+        "POST",
+        "/children/{child_id}/break-glass",
+        "/children/{child}/break-glass",
+        only(CASE_ROLES, 422),
+        {"reason": "short"},
+    ),
+    Case("GET", "/privacy/break-glass", "/privacy/break-glass", only({"privacy-officer"})),
+    Case(
+        "POST",
+        "/privacy/break-glass/{grant_id}/review",
+        "/privacy/break-glass/{random}/review",
+        only({"privacy-officer"}, 404),
+        {},
+    ),
+    Case(
+        "GET",
+        "/privacy/children/{child_id}/accesses",
+        "/privacy/children/{child}/accesses",
+        only({"privacy-officer"}),
+    ),
+    Case(
+        "GET",
+        "/privacy/users/{user_id}/actions",
+        "/privacy/users/{social_worker}/actions",
+        only({"privacy-officer"}),
+    ),
+    Case("GET", "/admin/organisations", "/admin/organisations", only({"system-admin"})),
+    Case("POST", "/admin/organisations", "/admin/organisations", only({"system-admin"}, 422), {}),
+    Case("GET", "/admin/users", "/admin/users", only(ADMINS, 303)),
+    Case(
+        "GET",
+        "/admin/organisations/{organisation_id}/users",
+        "/admin/organisations/{school}/users",
+        only(ADMINS),
+    ),
+    Case(
+        "GET",
+        "/admin/organisations/{organisation_id}/users/new",
+        "/admin/organisations/{school}/users/new",
+        only(ADMINS),
+    ),
+    Case(
+        "POST",
+        "/admin/organisations/{organisation_id}/users/new",
+        "/admin/organisations/{school}/users/new",
+        only(ADMINS, 422),
+        {},
+    ),
+    Case("GET", "/admin/users/{user_id}", "/admin/users/{teacher}", only(ADMINS)),
+    Case(
+        "POST",
+        "/admin/users/{user_id}/roles",
+        "/admin/users/{teacher}/roles",
+        only(ADMINS, 422),
+        {},
+    ),
+    Case(
+        "POST",
+        "/admin/users/{user_id}/reset-two-factor",
+        "/admin/users/{teacher}/reset-two-factor",
+        only(ADMINS, 303),
+        {},
+    ),
+    Case(
+        "POST",
+        "/admin/users/{user_id}/deactivate",
+        "/admin/users/{teacher}/deactivate",
+        only(ADMINS, 303),
+        {},
+    ),
+    Case(
+        "POST",
+        "/admin/organisations/{organisation_id}/service-accounts",
+        "/admin/organisations/{school}/service-accounts",
+        only(ADMINS, 303),
+        {},
+    ),
+    Case(
+        "POST",
+        "/admin/service-accounts/{service_account_id}/tokens",
+        "/admin/service-accounts/{random}/tokens",
+        only(ADMINS, 404),
+        {"permissions": ["child:read"]},
+    ),
+    Case(
+        "POST",
+        "/admin/api-tokens/{token_id}/revoke",
+        "/admin/api-tokens/{random}/revoke",
+        only(ADMINS, 404),
+        {},
+    ),
+    Case(
+        "GET",
+        "/admin/organisations/{organisation_id}/identity-provider",
+        "/admin/organisations/{school}/identity-provider",
+        only({"system-admin"}),
+    ),
+    Case(
+        "POST",
+        "/admin/organisations/{organisation_id}/identity-provider",
+        "/admin/organisations/{school}/identity-provider",
+        only({"system-admin"}, 422),
+        {},
+    ),
+    # The API takes bearer tokens only: a browser session is not enough.
+    Case("GET", "/api/v1/summary", "/api/v1/summary", everyone(401)),
+    Case("GET", "/api/v1/children/{child_id}", "/api/v1/children/{child}", everyone(401)),
+    Case(
+        "GET",
+        "/api/v1/children/{child_id}/accesses",
+        "/api/v1/children/{child}/accesses",
+        everyone(401),
+    ),
+    # Last: these end the persona's session.
+    Case("POST", "/account/sign-out-everywhere", "/account/sign-out-everywhere", everyone(303), {}),
+    Case("POST", "/sign-out", "/sign-out", everyone(303), {}),
+)
+
+
+@pytest.fixture
+def world(uow: UnitOfWork, app: FastAPI) -> DemoWorld:
+    return load_world(uow, app)
+
+
+def chosen_child(world: DemoWorld) -> uuid.UUID:
+    """A pupil in the teacher's class at Oakfield, registered at Riverside, known to no one else."""
+    casework = world.partnership.casework
+    elsewhere = {
+        i.child_key
+        for i in casework.involvements
+        if i.role not in {"school_attended", "registered_gp", "class_teacher"}
+    }
+    elsewhere |= {c.child_key for c in casework.mash_cases} | {
+        r.child_key for r in casework.restrictions
+    }
+    gp = {c.key: c.gp_key for c in world.partnership.children}
+    pupils = [i.child_key for i in casework.involvements if i.role == "class_teacher"]
+    key = next(k for k in pupils if gp[k] == "org:gp-1" and k not in elsewhere)
+    return world.id(key)
+
+
+def ids_for(world: DemoWorld) -> Ids:
+    return Ids(
+        child=chosen_child(world),
+        school=world.id("org:school-1"),
+        teacher=world.id("persona:teacher-oakfield"),
+        social_worker=world.id("persona:social-worker"),
+    )
+
+
+@pytest.mark.parametrize("persona", PERSONAS)
+def test_every_route_gives_each_persona_the_expected_status(
+    client: TestClient, world: DemoWorld, persona: str
+) -> None:
+    sign_in(client, world, persona)
+    ids = ids_for(world)
+    token = form_token(client, "/account")
+    failures = []
+    for case in CASES:
+        url = case.url(ids)
+        if case.method == "GET":
+            response = client.get(url)
+        else:
+            response = client.post(url, data={**(case.data or {}), "csrf_token": token})
+        if response.status_code != case.expect(persona):
+            failures.append(
+                f"{case.method} {url}: {response.status_code}, expected {case.expect(persona)}"
+            )
+    assert failures == []
+
+
+PUBLIC_PAGES = {
+    "/",
+    "/healthz",
+    "/readyz",
+    "/api/v1/docs",
+    "/api/v1/openapi.json",
+    "/sign-in",
+    "/sign-in/two-factor",
+    "/sign-in/password",
+    "/sign-in/sso",
+    "/sign-in/sso/callback",
+}
+
+
+def test_signed_out_visitors_are_sent_to_sign_in(client: TestClient, world: DemoWorld) -> None:
+    ids = ids_for(world)
+    for case in CASES:
+        if case.method != "GET" or case.route in PUBLIC_PAGES:
+            continue
+        response = client.get(case.url(ids))
+        if case.route.startswith("/api/"):
+            assert response.status_code == 401, case.route
+        elif case.route == "/sign-in/enrol":
+            assert response.status_code == 404
+        else:
+            assert response.status_code == 303, case.route
+            assert response.headers["location"].startswith("/sign-in?next=/")
+
+
+class TestApiTokens:
+    def token(
+        self, world: DemoWorld, uow: UnitOfWork, organisation: str, permissions: set[Permission]
+    ) -> str:
+        organisation_id = world.id(f"org:{organisation}")
+        admin = Actor.user(
+            world.id("persona:system-admin"),
+            organisation_id=world.id("org:la"),
+            agency_kind=AgencyKind.CHILDRENS_SOCIAL_CARE,
+            roles=frozenset({Role.SYSTEM_ADMIN}),
+        )
+        account = accounts.add_service_account(
+            uow, admin, organisation_id=organisation_id, name="Test system"
+        )
+        _token, secret = accounts.issue_api_token(
+            uow,
+            admin,
+            service_account_id=account.id,
+            permissions=frozenset(permissions),
+            valid_days=1,
+        )
+        return secret
+
+    def bearer(
+        self, world: DemoWorld, uow: UnitOfWork, organisation: str, permissions: set[Permission]
+    ) -> dict[str, str]:
+        return {"Authorization": f"Bearer {self.token(world, uow, organisation, permissions)}"}
+
+    def test_a_school_system_reads_its_pupil_and_no_one_else(
+        self, client: TestClient, world: DemoWorld, uow: UnitOfWork
+    ) -> None:
+        child = chosen_child(world)
+        school = self.bearer(world, uow, "school-1", {Permission.CHILD_READ})
+        police = self.bearer(world, uow, "police", {Permission.CHILD_READ})
+        summary = self.bearer(world, uow, "school-1", {Permission.SUMMARY_READ})
+        read = client.get(f"/api/v1/children/{child}", headers=school)
+        assert read.status_code == 200
+        assert read.json()["access_basis"] == "relationship"
+        assert client.get(f"/api/v1/children/{child}", headers=police).status_code == 404
+        assert client.get(f"/api/v1/children/{RANDOM}", headers=school).status_code == 404
+        assert client.get(f"/api/v1/children/{child}", headers=summary).status_code == 403
+        assert client.get("/api/v1/summary", headers=summary).status_code == 200
+        assert (
+            client.get("/api/v1/summary", headers={"Authorization": "Bearer jgs_nope"}).status_code
+            == 401
+        )
+        assert client.get(f"/api/v1/children/{child}/accesses", headers=school).status_code == 403
+
+    def test_revoked_and_expired_tokens_stop_working(
+        self, client: TestClient, world: DemoWorld, uow: UnitOfWork
+    ) -> None:
+        secret = self.token(world, uow, "school-1", {Permission.SUMMARY_READ})
+        headers = {"Authorization": f"Bearer {secret}"}
+        assert client.get("/api/v1/summary", headers=headers).status_code == 200
+        with uow:
+            token = uow.session.scalars(
+                select(ApiToken).where(ApiToken.prefix == secret[:10])
+            ).one()
+            token.revoked_at = clock.now()
+            uow.commit()
+        assert client.get("/api/v1/summary", headers=headers).status_code == 401
+
+
+def _declares_permission(route: APIRoute) -> bool:
+    stack = list(route.dependant.dependencies)
+    while stack:
+        dependency = stack.pop()
+        if isinstance(dependency.call, Requires) or dependency.call is public:
+            return True
+        stack.extend(dependency.dependencies)
+    return False
+
+
+def test_every_route_declares_its_permission(app: FastAPI) -> None:
+    undeclared = [
+        r.path for r in app.routes if isinstance(r, APIRoute) and not _declares_permission(r)
+    ]
+    assert undeclared == []
+
+
+def test_every_route_is_in_the_matrix(app: FastAPI) -> None:
+    routes = {(m, r.path) for r in app.routes if isinstance(r, APIRoute) for m in r.methods or ()}
+    covered = {(case.method, case.route) for case in CASES}
+    assert routes - covered == set()
