@@ -96,7 +96,7 @@ def uow(session_factory: sessionmaker[Session]) -> UnitOfWork:
 @pytest.fixture
 def settings(tmp_path: Path, database_url: str) -> Settings:
     """Settings for a test app: a private data dir, the test database."""
-    return Settings(data_dir=tmp_path / "var", database_url=database_url)
+    return Settings(data_dir=tmp_path / "var", database_url=database_url, jobs_in_process=False)
 
 
 @pytest.fixture

@@ -38,6 +38,9 @@ class Settings(BaseSettings):
     session_idle_minutes: int = Field(default=30, ge=1)
     session_absolute_hours: int = Field(default=12, ge=1)
     break_glass_hours: int = Field(default=4, ge=1, le=24)
+    jobs_in_process: bool = Field(
+        default=True, description="Run periodic jobs in the web server (one-process deployments)."
+    )
     sign_in_max_failures: int = Field(default=5, ge=1)
     sign_in_lockout_minutes: int = Field(default=15, ge=1)
     smtp_host: str | None = None

@@ -138,3 +138,24 @@ def test_db_check_fails_when_models_and_migrations_disagree(
     result = runner.invoke(app, ["db", "check"])
     assert result.exit_code == 1
     assert "referrals" in result.output
+
+
+@pytest.mark.usefixtures("data_dir")
+def test_jobs_run_once_signs_a_checkpoint_after_the_demo_loads() -> None:
+    assert runner.invoke(app, ["demo", "--no-serve", "--children", "10"]).exit_code == 0
+    result = runner.invoke(app, ["jobs", "run", "--once"])
+    assert result.exit_code == 0, result.output
+    assert "audit checkpoint" in result.output
+    verified = runner.invoke(app, ["audit", "verify"])
+    assert verified.exit_code == 0, verified.output
+    assert re.search(r"\d+ entries verified, 1 checkpoints?\.", verified.output)
+
+
+@pytest.mark.usefixtures("data_dir")
+def test_demo_code_prints_a_personas_current_code() -> None:
+    assert runner.invoke(app, ["demo", "--no-serve", "--children", "10"]).exit_code == 0
+    result = runner.invoke(app, ["demo-code", "dsl@oakfield-primary.example.org"])
+    assert result.exit_code == 0, result.output
+    assert re.fullmatch(r"\d{6}", result.output.strip())
+    unknown = runner.invoke(app, ["demo-code", "someone@example.org"])
+    assert unknown.exit_code == 1

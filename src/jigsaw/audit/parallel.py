@@ -55,18 +55,18 @@ def verify_database(
 ) -> VerifyResult:
     """Check the log at ``url`` like ``verify_log``, in ranges of ``size`` over ``workers``.
 
-    A log of fewer than two ranges is checked in this process.
+    With one worker, or a log of fewer than two ranges, the check runs in this process.
     """
+    workers = workers or os.cpu_count() or 1
     engine = reader(url)
     try:
         with engine.connect() as connection:
             signed = load_checkpoints(connection, public_key)
             head = read_head(connection)
-            if isinstance(signed, Problem) or head[0] < 2 * size:
+            if isinstance(signed, Problem) or head[0] < 2 * size or workers == 1:
                 return verify_log(connection, public_key, on_progress=on_progress)
     finally:
         engine.dispose()
-    workers = workers or os.cpu_count() or 1
     return _verify_in_ranges(url, signed, head, workers=workers, size=size, on_progress=on_progress)
 
 

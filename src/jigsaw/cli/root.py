@@ -5,8 +5,10 @@ from typing import Annotated
 import typer
 
 from jigsaw import __version__
+from jigsaw.audit import cli as audit_cli
 from jigsaw.cli import db
 from jigsaw.demo import cli as demo_cli
+from jigsaw.jobs import cli as jobs_cli
 from jigsaw.web.server import DEFAULT_HOST, default_port, run_server
 
 app = typer.Typer(
@@ -16,6 +18,8 @@ app = typer.Typer(
     add_completion=False,
 )
 app.add_typer(db.app, name="db")
+app.add_typer(audit_cli.app, name="audit")
+app.add_typer(jobs_cli.app, name="jobs")
 app.command(name="demo")(demo_cli.demo)
 app.command(name="demo-code")(demo_cli.demo_code)
 

@@ -23,6 +23,7 @@ from jigsaw.config import Settings, get_settings
 from jigsaw.core.db import make_engine, make_session_factory
 from jigsaw.core.errors import Conflict, Invalid, JigsawError, NotFound, PermissionDenied
 from jigsaw.core.logging import configure_logging
+from jigsaw.jobs import JOBS, Worker
 from jigsaw.privacy import routes as privacy_routes
 from jigsaw.web import routes
 from jigsaw.web.auth import STAGE_PAGES, BearerRequired, SignInRequired, current_viewer
@@ -73,8 +74,13 @@ def create_app(
     engine = engine or make_engine(settings.sqlalchemy_url)
 
     @asynccontextmanager
-    async def lifespan(_app: FastAPI) -> AsyncIterator[None]:
+    async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        stop = None
+        if settings.jobs_in_process:
+            _thread, stop = Worker(JOBS, app.state.session_factory, settings).start_in_background()
         yield
+        if stop is not None:
+            stop.set()
         if owns_engine:
             engine.dispose()
 

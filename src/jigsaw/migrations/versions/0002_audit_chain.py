@@ -50,27 +50,7 @@ TRIGGERS = {
 
 
 def upgrade() -> None:
-    op.create_table(
-        "audit_chain_head",
-        sa.Column("id", sa.Integer(), autoincrement=False, nullable=False),
-        sa.Column("seq", SEQ, nullable=False),
-        sa.Column("hash", sa.String(length=64), nullable=False),
-        sa.CheckConstraint("id = 1", name=op.f("ck_audit_chain_head_single_row")),
-        sa.PrimaryKeyConstraint("id", name=op.f("pk_audit_chain_head")),
-    )
-    op.create_table(
-        "audit_checkpoints",
-        sa.Column("seq", SEQ, nullable=False),
-        sa.Column("hash", sa.String(length=64), nullable=False),
-        sa.Column("signed_at", sa.DateTime(timezone=True), nullable=False),
-        sa.Column("key_id", sa.String(length=32), nullable=False),
-        sa.Column("signature", sa.String(length=128), nullable=False),
-        sa.Column("id", sa.Uuid(), nullable=False),
-        sa.PrimaryKeyConstraint("id", name=op.f("pk_audit_checkpoints")),
-    )
-    with op.batch_alter_table("audit_checkpoints", schema=None) as batch_op:
-        batch_op.create_index(batch_op.f("ix_audit_checkpoints_seq"), ["seq"], unique=False)
-
+    _create_head_and_checkpoints()
     with op.batch_alter_table("audit_events", schema=None) as batch_op:
         batch_op.add_column(sa.Column("seq", SEQ, nullable=True))
         batch_op.add_column(sa.Column("prev_hash", sa.String(length=64), nullable=True))
@@ -99,16 +79,44 @@ def upgrade() -> None:
         batch_op.create_index("ix_audit_events_child", ["child_id", "seq"], unique=False)
 
     if op.get_bind().dialect.name == "postgresql":
-        op.execute(APPEND_ONLY)
-        for table, function in TRIGGERS.items():
-            op.execute(
-                f"CREATE TRIGGER {table}_protected BEFORE UPDATE OR DELETE ON {table} "
-                f"FOR EACH ROW EXECUTE FUNCTION {function}()"
-            )
-            op.execute(
-                f"CREATE TRIGGER {table}_no_truncate BEFORE TRUNCATE ON {table} "
-                "FOR EACH STATEMENT EXECUTE FUNCTION jigsaw_audit_append_only()"
-            )
+        _protect()
+
+
+def _create_head_and_checkpoints() -> None:
+    op.create_table(
+        "audit_chain_head",
+        sa.Column("id", sa.Integer(), autoincrement=False, nullable=False),
+        sa.Column("seq", SEQ, nullable=False),
+        sa.Column("hash", sa.String(length=64), nullable=False),
+        sa.CheckConstraint("id = 1", name=op.f("ck_audit_chain_head_single_row")),
+        sa.PrimaryKeyConstraint("id", name=op.f("pk_audit_chain_head")),
+    )
+    op.create_table(
+        "audit_checkpoints",
+        sa.Column("seq", SEQ, nullable=False),
+        sa.Column("hash", sa.String(length=64), nullable=False),
+        sa.Column("signed_at", sa.DateTime(timezone=True), nullable=False),
+        sa.Column("key_id", sa.String(length=32), nullable=False),
+        sa.Column("signature", sa.String(length=128), nullable=False),
+        sa.Column("id", sa.Uuid(), nullable=False),
+        sa.PrimaryKeyConstraint("id", name=op.f("pk_audit_checkpoints")),
+    )
+    with op.batch_alter_table("audit_checkpoints", schema=None) as batch_op:
+        batch_op.create_index(batch_op.f("ix_audit_checkpoints_seq"), ["seq"], unique=False)
+
+
+def _protect() -> None:
+    """Refuse to change history to every role; only the tables' owner can switch this off."""
+    op.execute(APPEND_ONLY)
+    for table, function in TRIGGERS.items():
+        op.execute(
+            f"CREATE TRIGGER {table}_protected BEFORE UPDATE OR DELETE ON {table} "
+            f"FOR EACH ROW EXECUTE FUNCTION {function}()"
+        )
+        op.execute(
+            f"CREATE TRIGGER {table}_no_truncate BEFORE TRUNCATE ON {table} "
+            "FOR EACH STATEMENT EXECUTE FUNCTION jigsaw_audit_append_only()"
+        )
 
 
 def _chain_existing_entries() -> tuple[int, str]:

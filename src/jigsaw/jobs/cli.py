@@ -1,0 +1,31 @@
+"""`jigsaw jobs`: run the periodic jobs, once or until stopped."""
+
+import threading
+
+import typer
+from rich.console import Console
+
+from jigsaw.config import get_settings
+from jigsaw.core.db import make_session_factory, open_engine
+from jigsaw.jobs.registry import JOBS
+from jigsaw.jobs.worker import Worker
+
+app = typer.Typer(help="Background jobs (audit checkpoints).", no_args_is_help=True)
+console = Console()
+
+
+@app.command()
+def run(once: bool = typer.Option(False, "--once", help="Run what is due, then stop.")) -> None:
+    """Run the periodic jobs: every 30 seconds, what is due (Ctrl+C stops)."""
+    settings = get_settings()
+    with open_engine(settings.sqlalchemy_url) as engine:
+        worker = Worker(JOBS, make_session_factory(engine), settings)
+        if once:
+            ran = worker.run_due()
+            console.print(f"Ran: {', '.join(ran) or 'nothing was due'}.")
+            return
+        console.print("Running jobs every 30 seconds (Ctrl+C stops).")
+        try:
+            worker.run_until(threading.Event())
+        except KeyboardInterrupt:
+            console.print("Stopped.")

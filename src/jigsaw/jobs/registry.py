@@ -1,0 +1,28 @@
+"""The periodic jobs. Each calls a service as an audited system actor, like the CLI does."""
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import timedelta
+
+from jigsaw import audit
+from jigsaw.access.actor import Actor
+from jigsaw.audit.keys import signing_key
+from jigsaw.config import Settings
+from jigsaw.core.uow import UnitOfWork
+
+
+@dataclass(frozen=True, slots=True)
+class Job:
+    """Something to do every ``every``; ``run`` gets a unit of work and the settings."""
+
+    name: str
+    every: timedelta
+    run: Callable[[UnitOfWork, Settings], None]
+
+
+def sign_audit_checkpoint(uow: UnitOfWork, settings: Settings) -> None:
+    """Sign the audit chain when enough has happened since the last checkpoint."""
+    audit.checkpoint_if_due(uow, Actor.system("job:audit-checkpoint"), key=signing_key(settings))
+
+
+JOBS: tuple[Job, ...] = (Job("audit checkpoint", timedelta(minutes=5), sign_audit_checkpoint),)
