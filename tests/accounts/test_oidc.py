@@ -5,7 +5,9 @@ authorize hop itself (the provider sends it straight back with a code) and then 
 Jigsaw's callback, as the browser would.
 """
 
+import base64
 import html
+import json
 import re
 import uuid
 from collections.abc import Iterator
@@ -262,10 +264,14 @@ class TestRefusals:
     def test_a_tampered_cookie_is_refused(self, client: TestClient, provider: FakeProvider) -> None:
         provider.person = Person("oakfield-0001", email=DSL_EMAIL)
         returned = authorize(authorization_url(client, DSL_EMAIL))
-        cookie = client.cookies["jigsaw_sso"]
+        payload, mac = client.cookies["jigsaw_sso"].rsplit(".", 1)
+        body = json.loads(base64.urlsafe_b64decode(payload + "=" * (-len(payload) % 4)))
+        body["state"] = "chosen-by-an-attacker"
+        forged = base64.urlsafe_b64encode(json.dumps(body).encode()).decode().rstrip("=")
         client.cookies.delete("jigsaw_sso")
         where = {"domain": "testserver.local", "path": "/sign-in/sso"}
-        client.cookies.set("jigsaw_sso", cookie.replace("eyJ", "eyK", 1), **where)
+        client.cookies.set("jigsaw_sso", f"{forged}.{mac}", **where)
+        returned["state"] = "chosen-by-an-attacker"
         assert_refused(client.get(f"/sign-in/sso/callback?{urlencode(returned)}"), client)
 
     def test_the_provider_saying_no_is_refused(self, client: TestClient) -> None:

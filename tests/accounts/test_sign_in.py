@@ -1,4 +1,5 @@
 import re
+from datetime import datetime, timedelta
 
 import pyotp
 import pytest
@@ -8,6 +9,8 @@ from httpx2 import Response
 from sqlalchemy import select
 
 from jigsaw import accounts
+from jigsaw.accounts import two_factor
+from jigsaw.core import clock
 from jigsaw.core.uow import UnitOfWork
 from tests.demo_world import PASSWORD, DemoWorld, form_token, load_world, sign_in
 
@@ -155,3 +158,61 @@ class TestSessions:
                 )
             ).all()
         assert live == []
+
+
+class TestTimeouts:
+    start: datetime
+
+    def later(self, monkeypatch: pytest.MonkeyPatch, delta: timedelta) -> None:
+        moved = self.start + delta
+        monkeypatch.setattr(clock, "now", lambda: moved)
+
+    def test_a_session_ends_after_thirty_idle_minutes(
+        self, client: TestClient, world: DemoWorld, monkeypatch: pytest.MonkeyPatch
+    ) -> None:
+        self.start = clock.now()
+        sign_in(client, world, "health-visitor")
+        self.later(monkeypatch, timedelta(minutes=29))
+        assert client.get("/account").status_code == 200
+        self.later(monkeypatch, timedelta(minutes=29 + 31))
+        assert client.get("/account").status_code == 303
+
+    def test_a_session_ends_after_twelve_hours_however_busy(
+        self, client: TestClient, world: DemoWorld, monkeypatch: pytest.MonkeyPatch
+    ) -> None:
+        self.start = clock.now()
+        sign_in(client, world, "health-visitor")
+        for hour in range(1, 12):
+            for quarter in range(4):
+                self.later(monkeypatch, timedelta(hours=hour - 1, minutes=15 * quarter + 5))
+                assert client.get("/account").status_code == 200
+        self.later(monkeypatch, timedelta(hours=12, minutes=1))
+        assert client.get("/account").status_code == 303
+
+
+def test_a_recovery_code_signs_in_once(
+    client: TestClient, world: DemoWorld, uow: UnitOfWork, app: FastAPI
+) -> None:
+    email = world.persona("ed-nurse").email
+    with uow:
+        user = uow.session.scalars(select(accounts.User).where(accounts.User.email == email)).one()
+        uow.session.add(
+            accounts.RecoveryCode(
+                user_id=user.id, code_hash=two_factor.hash_recovery_code("k7qp-2mxd-9tfa")
+            )
+        )
+        uow.commit()
+    post_sign_in(client, email, PASSWORD)
+    token = form_token(client, "/sign-in/two-factor")
+    used = client.post("/sign-in/two-factor", data={"code": "K7QP 2MXD 9TFA", "csrf_token": token})
+    assert used.status_code == 303
+    assert client.get("/account").status_code == 200
+    again = TestClient(app, follow_redirects=False)
+    post_sign_in(again, email, PASSWORD)
+    token = form_token(again, "/sign-in/two-factor")
+    assert (
+        again.post(
+            "/sign-in/two-factor", data={"code": "k7qp-2mxd-9tfa", "csrf_token": token}
+        ).status_code
+        == 422
+    )

@@ -39,7 +39,9 @@ def test_the_audit_checkpoint_job_signs_the_chain(
     session_factory: sessionmaker[Session], settings: Settings, uow: UnitOfWork
 ) -> None:
     with uow:
-        audit.record(uow, Actor.system("test"), "test:happened", subject_type="test", subject_id=None)
+        audit.record(
+            uow, Actor.system("test"), "test:happened", subject_type="test", subject_id=None
+        )
         uow.commit()
     worker = Worker(JOBS, session_factory, settings)
     assert "audit checkpoint" in worker.run_due()
