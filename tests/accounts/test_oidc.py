@@ -418,6 +418,21 @@ class TestIdentityProviderAdmin:
         assert "Enter an email domain" in response.text
         assert CLIENT_SECRET not in response.text
 
+    def test_an_issuer_its_discovery_document_does_not_name_is_refused(
+        self, client: TestClient, world: DemoWorld, provider: FakeProvider
+    ) -> None:
+        sign_in(client, world, "system-admin")
+        response = self.save(
+            client,
+            world,
+            name="Oakfield",
+            issuer=provider.issuer + "/",  # not exactly the issuer the provider states
+            client_id=CLIENT_ID,
+            email_domain=DOMAIN,
+        )
+        assert response.status_code == 422
+        assert "could not read this issuer" in response.text
+
     def test_an_organisation_admin_cannot_set_up_single_sign_on(
         self, client: TestClient, world: DemoWorld
     ) -> None:

@@ -92,6 +92,7 @@ def list_users(
             uow, actor, organisation_id=organisation_id
         ),
         "token_permissions": sorted(TOKEN_PERMISSIONS),
+        "can_configure_sso": policy.can(actor, Permission.ORGANISATION_MANAGE),
     }
     return render(request, "admin/users.html", context)
 

@@ -167,7 +167,7 @@ def _signed(pending: sso.SsoPending, secret_key: str) -> str:
 
 def _pending(request: Request) -> sso.SsoPending | None:
     payload, _, mac = request.cookies.get(SSO_COOKIE, "").rpartition(".")
-    if not payload:
+    if not payload or not hmac.compare_digest(mac, _mac(payload, request.app.state.secret_key)):
         return None
     try:
         body = json.loads(base64.urlsafe_b64decode(payload + "=" * (-len(payload) % 4)))

@@ -18,6 +18,15 @@ from jigsaw.accounts.services.sign_in import (
     user_actor,
     verify_two_factor,
 )
+from jigsaw.accounts.services.sso import (
+    IdentityProviderView,
+    SsoPending,
+    SsoStart,
+    begin_single_sign_on,
+    complete_single_sign_on,
+    configure_identity_provider,
+    get_identity_provider,
+)
 from jigsaw.accounts.services.tokens import (
     add_service_account,
     issue_api_token,
@@ -26,14 +35,21 @@ from jigsaw.accounts.services.tokens import (
 )
 
 __all__ = [
+    "IdentityProviderView",
     "SignInLocked",
+    "SsoPending",
+    "SsoStart",
     "add_service_account",
     "add_user",
+    "begin_single_sign_on",
     "change_roles",
     "choose_password",
+    "complete_single_sign_on",
+    "configure_identity_provider",
     "confirm_enrolment",
     "deactivate_user",
     "end_session",
+    "get_identity_provider",
     "issue_api_token",
     "register_organisation",
     "reset_two_factor",
