@@ -59,7 +59,7 @@ check: $(VENV)/.installed-dev  ## Lint, format check, strict types, import contr
 	$(BIN)/lint-imports
 	env -u JIGSAW_DATABASE_URL JIGSAW_DATA_DIR=$$(mktemp -d) $(BIN)/jigsaw db check
 
-bench: $(VENV)/.installed-dev  ## Run the benchmarks and update BENCHMARKS.md
+bench: $(VENV)/.installed-dev  ## Run the benchmarks and update BENCHMARKS.md (PostgreSQL too if JIGSAW_BENCH_DATABASE_URL names a *bench* database)
 	$(BIN)/python bench/run.py
 
 format: $(VENV)/.installed-dev  ## Fix formatting and safe lint findings

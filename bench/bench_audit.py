@@ -196,14 +196,14 @@ def _benchmarks(engine: str, url: str | None) -> list[Benchmark]:
     per = f"{TRANSACTIONS:,}"
     return [
         Benchmark(f"audit: {per} plain inserts of an audit row, a transaction each ({engine})",
-                  plain_inserts, setup=setup(fresh), repeat=5),
+                  plain_inserts, setup=setup(fresh), repeat=5, ops=TRANSACTIONS),
         Benchmark(f"audit: {per} audited appends (audit.record), a transaction each ({engine})",
-                  audited_appends, setup=setup(fresh), repeat=5,
+                  audited_appends, setup=setup(fresh), repeat=5, ops=TRANSACTIONS,
                   target="at least half the plain insert rate"),
         Benchmark(f"audit: {per} plain reads of a child, a transaction each ({engine})",
-                  plain_reads, setup=setup(with_children), repeat=5),
+                  plain_reads, setup=setup(with_children), repeat=5, ops=TRANSACTIONS),
         Benchmark(f"audit: {per} audited reads of a child, a transaction each ({engine})",
-                  audited_reads, setup=setup(with_children), repeat=5),
+                  audited_reads, setup=setup(with_children), repeat=5, ops=TRANSACTIONS),
         Benchmark(f"audit: verify {VERIFY_ENTRIES:,} entries, `jigsaw audit verify` ({engine})",
                   verify, setup=setup(filled), repeat=2, target="< 5 s"),
     ]  # fmt: skip

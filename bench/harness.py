@@ -14,3 +14,5 @@ class Benchmark:
     setup: Callable[[], Any] | None = None
     repeat: int = 5
     target: str = ""
+    # How many operations one run performs, for a per-second rate (0: no rate shown).
+    ops: int = 0

@@ -67,9 +67,11 @@ def main() -> None:
     for benchmark in discover():
         print(f"running {benchmark.name} ...", flush=True)
         timings = run(benchmark)
+        median = statistics.median(timings)
+        rate = f"{benchmark.ops / median:,.0f}/s" if benchmark.ops else ""
         rows.append(
-            f"| {benchmark.name} | {benchmark.repeat} | {format_ms(statistics.median(timings))} "
-            f"| {format_ms(min(timings))} | {format_ms(max(timings))} | {benchmark.target} |"
+            f"| {benchmark.name} | {benchmark.repeat} | {format_ms(median)} "
+            f"| {format_ms(min(timings))} | {format_ms(max(timings))} | {rate} | {benchmark.target} |"
         )
         print(rows[-1])
     stamp = datetime.now(UTC).strftime("%Y-%m-%d %H:%M UTC")
@@ -81,8 +83,8 @@ def main() -> None:
         f"- Date: {stamp}",
         f"- Machine: {machine()}",
         "",
-        "| Benchmark | Runs | Median | Fastest | Slowest | Target |",
-        "|---|---|---|---|---|---|",
+        "| Benchmark | Runs | Median | Fastest | Slowest | Rate (median) | Target |",
+        "|---|---|---|---|---|---|---|",
         *rows,
         "",
     ]

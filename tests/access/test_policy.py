@@ -5,10 +5,11 @@ from datetime import timedelta
 
 import pytest
 from fastapi import FastAPI
+from sqlalchemy import select
 
 from jigsaw.access import facts, policy
 from jigsaw.access.actor import Actor
-from jigsaw.access.models import Involvement, MashCase
+from jigsaw.access.models import BreakGlassGrant, Involvement, MashCase
 from jigsaw.access.permissions import Permission
 from jigsaw.access.vocabulary import AccessBasis, AgencyKind, Role
 from jigsaw.accounts import User
@@ -239,3 +240,31 @@ class TestAdministration:
         assert not policy.may_review_break_glass(officer, school)
         assert policy.may_read_actions_of(officer, council)
         assert not policy.may_read_actions_of(officer, school)
+
+
+def test_privacy_officers_review_only_their_own_organisations_break_glass(
+    uow: UnitOfWork, world: DemoWorld
+) -> None:
+    social_worker = actor(uow, world, "social-worker")
+    police = actor(uow, world, "police-officer")
+    with uow:
+        for who in (social_worker, police):
+            facts.add_break_glass_grant(
+                uow.session,
+                who,
+                child_id=pupil(world),
+                reason="test",
+                now=clock.now(),
+                lasts=timedelta(hours=1),
+            )
+        uow.commit()
+    officer = actor(uow, world, "privacy-officer")  # the council's
+    with uow:
+        reviewable = uow.session.scalars(
+            select(BreakGlassGrant.user_id).where(policy.reviewable_break_glass(officer))
+        ).all()
+        by_police = uow.session.scalars(
+            select(BreakGlassGrant.id).where(policy.reviewable_break_glass(police))
+        ).all()
+    assert reviewable == [social_worker.id]
+    assert by_police == []

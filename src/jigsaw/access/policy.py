@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import Select, and_, exists, or_, select, true, union
+from sqlalchemy import Select, and_, exists, false, or_, select, true, union
 from sqlalchemy.orm import Session
 from sqlalchemy.sql.elements import ColumnElement
 
@@ -211,3 +211,10 @@ def may_read_actions_of(actor: Actor, organisation_id: uuid.UUID) -> bool:
     return (
         can(actor, Permission.AUDIT_READ_USER_ACTIONS) and actor.organisation_id == organisation_id
     )
+
+
+def reviewable_break_glass(actor: Actor) -> ColumnElement[bool]:
+    """The break-glass grants the actor reviews: their own organisation's staff's."""
+    if not can(actor, Permission.BREAK_GLASS_REVIEW):
+        return false()
+    return BreakGlassGrant.organisation_id == actor.organisation_id

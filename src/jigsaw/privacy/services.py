@@ -43,7 +43,7 @@ def list_break_glass(uow: UnitOfWork, actor: Actor) -> list[BreakGlassItem]:
         query = (
             select(BreakGlassGrant, User.display_name)
             .join(User, User.id == BreakGlassGrant.user_id)
-            .where(BreakGlassGrant.organisation_id == actor.organisation_id)
+            .where(policy.reviewable_break_glass(actor))
             .order_by(BreakGlassGrant.reviewed_at.is_not(None), BreakGlassGrant.granted_at.desc())
             .limit(QUEUE_LIMIT)
         )
@@ -58,10 +58,7 @@ def count_break_glass_waiting(uow: UnitOfWork, actor: Actor) -> int:
         query = (
             select(func.count())
             .select_from(BreakGlassGrant)
-            .where(
-                BreakGlassGrant.organisation_id == actor.organisation_id,
-                BreakGlassGrant.reviewed_at.is_(None),
-            )
+            .where(policy.reviewable_break_glass(actor), BreakGlassGrant.reviewed_at.is_(None))
         )
         return uow.session.scalar(query) or 0
 
