@@ -71,7 +71,8 @@ def main() -> None:
         rate = f"{benchmark.ops / median:,.0f}/s" if benchmark.ops else ""
         rows.append(
             f"| {benchmark.name} | {benchmark.repeat} | {format_ms(median)} "
-            f"| {format_ms(min(timings))} | {format_ms(max(timings))} | {rate} | {benchmark.target} |"
+            f"| {format_ms(min(timings))} | {format_ms(max(timings))} | {rate} "
+            f"| {benchmark.target} |"
         )
         print(rows[-1])
     stamp = datetime.now(UTC).strftime("%Y-%m-%d %H:%M UTC")
