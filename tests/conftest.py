@@ -4,6 +4,7 @@ SQLite is the default. ``JIGSAW_TEST_DATABASE_URL`` runs the same suite on Postg
 """
 
 import os
+import uuid
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -68,6 +69,26 @@ def engine(database_url: str) -> Iterator[Engine]:
     migrations.upgrade(engine)
     yield engine
     engine.dispose()
+
+
+@pytest.fixture
+def empty_database(database_url: str, tmp_path: Path) -> Iterator[Engine]:
+    """A brand-new, empty database of its own on this run's engine (committed, not rolled back)."""
+    if is_sqlite(database_url):
+        engine = make_engine(f"sqlite:///{tmp_path / 'empty.db'}")
+        yield engine
+        engine.dispose()
+        return
+    name = f"jigsaw_test_empty_{uuid.uuid4().hex[:8]}"
+    admin = make_engine(database_url, isolation_level="AUTOCOMMIT")
+    with admin.connect() as connection:
+        connection.execute(text(f'CREATE DATABASE "{name}"'))
+    engine = make_engine(make_url(database_url).set(database=name).render_as_string(False))
+    yield engine
+    engine.dispose()
+    with admin.connect() as connection:
+        connection.execute(text(f'DROP DATABASE "{name}" WITH (FORCE)'))
+    admin.dispose()
 
 
 @pytest.fixture

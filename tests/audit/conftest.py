@@ -1,18 +1,17 @@
 """Audit fixtures: actors, signing keys, a committed scratch database, and tampering."""
 
 import uuid
-from collections.abc import Callable, Iterator
-from pathlib import Path
+from collections.abc import Callable
 from typing import Any
 
 import pytest
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
-from sqlalchemy import Engine, make_url, text
+from sqlalchemy import Engine, text
 
 from jigsaw import audit, migrations
 from jigsaw.access.actor import Actor, ActorKind
 from jigsaw.access.vocabulary import AgencyKind, Role
-from jigsaw.core.db import is_sqlite, make_engine
+from jigsaw.core.db import is_sqlite
 from jigsaw.core.uow import UnitOfWork
 
 SOCIAL_WORKER = Actor(
@@ -69,27 +68,7 @@ def tamper(uow: UnitOfWork, database_url: str) -> Tamper:
 
 
 @pytest.fixture
-def empty_engine(database_url: str, tmp_path: Path) -> Iterator[Engine]:
-    """A committed, empty database of its own on this run's engine: for other processes."""
-    if is_sqlite(database_url):
-        engine = make_engine(f"sqlite:///{tmp_path / 'scratch.db'}")
-        yield engine
-        engine.dispose()
-        return
-    name = f"jigsaw_test_audit_{uuid.uuid4().hex[:8]}"
-    admin = make_engine(database_url, isolation_level="AUTOCOMMIT")
-    with admin.connect() as connection:
-        connection.execute(text(f'CREATE DATABASE "{name}"'))
-    engine = make_engine(make_url(database_url).set(database=name).render_as_string(False))
-    yield engine
-    engine.dispose()
-    with admin.connect() as connection:
-        connection.execute(text(f'DROP DATABASE "{name}"'))
-    admin.dispose()
-
-
-@pytest.fixture
-def scratch_engine(empty_engine: Engine) -> Engine:
+def scratch_engine(empty_database: Engine) -> Engine:
     """A committed database of its own, migrated to head."""
-    migrations.upgrade(empty_engine)
-    return empty_engine
+    migrations.upgrade(empty_database)
+    return empty_database

@@ -23,22 +23,22 @@ OLD_ENTRY = text(
 )
 
 
-def test_entries_from_before_the_chain_verify_after_it(empty_engine: Engine) -> None:
-    migrations.upgrade(empty_engine, "0001")
+def test_entries_from_before_the_chain_verify_after_it(empty_database: Engine) -> None:
+    migrations.upgrade(empty_database, "0001")
     child_id = uuid.uuid4()
     old = [
         ("organisation:registered", "organisation", uuid.uuid4()),
         ("child:recorded", "child", child_id),
         ("user:created", "user", None),
     ]
-    with empty_engine.begin() as connection:
+    with empty_database.begin() as connection:
         for second, (action, kind, subject) in enumerate(old):
             at = datetime(2026, 11, 1, 9, 0, second, tzinfo=UTC)
             values = {"id": uuid.uuid4(), "at": at, "action": action, "type": kind}
             connection.execute(OLD_ENTRY, {**values, "subject": subject})
-    migrations.upgrade(empty_engine)
+    migrations.upgrade(empty_database)
 
-    uow = UnitOfWork(make_session_factory(empty_engine))
+    uow = UnitOfWork(make_session_factory(empty_database))
     write_entries(uow, 2)  # the chain carries on from the old entries
     with uow:
         entries = audit.list_accesses_to_child(uow, child_id)
@@ -47,10 +47,10 @@ def test_entries_from_before_the_chain_verify_after_it(empty_engine: Engine) -> 
     assert (result.ok, result.entries) == (True, 5)
 
 
-def test_downgrading_keeps_the_entries(empty_engine: Engine) -> None:
-    migrations.upgrade(empty_engine)
-    write_entries(UnitOfWork(make_session_factory(empty_engine)), 2)
-    command.downgrade(migrations.alembic_config(empty_engine), "0001")
-    with empty_engine.connect() as connection:
+def test_downgrading_keeps_the_entries(empty_database: Engine) -> None:
+    migrations.upgrade(empty_database)
+    write_entries(UnitOfWork(make_session_factory(empty_database)), 2)
+    command.downgrade(migrations.alembic_config(empty_database), "0001")
+    with empty_database.connect() as connection:
         count = connection.execute(text("SELECT count(*) FROM audit_events")).scalar_one()
     assert count == 2

@@ -1,16 +1,13 @@
 """Migrations upgrade an empty database to head on both engines, and match the models."""
 
-import uuid
-from collections.abc import Iterator
-
 import pytest
 from alembic import command
 from alembic.config import Config
-from sqlalchemy import Engine, String, inspect, make_url, text
+from sqlalchemy import Engine, String, inspect
 
 from jigsaw import migrations
 from jigsaw.access.vocabulary import AgencyKind
-from jigsaw.core.db import StrEnumValue, UtcDateTime, is_sqlite, make_engine
+from jigsaw.core.db import StrEnumValue, UtcDateTime
 from jigsaw.migrations.metadata import render_item
 
 EXPECTED_TABLES = {
@@ -40,26 +37,6 @@ EXPECTED_TABLES = {
     "role_grants",
     "users",
 }
-
-
-@pytest.fixture
-def empty_database(database_url: str) -> Iterator[Engine]:
-    """A brand-new, empty database on this run's engine."""
-    if is_sqlite(database_url):
-        engine = make_engine("sqlite://")
-        yield engine
-        engine.dispose()
-        return
-    name = f"jigsaw_test_empty_{uuid.uuid4().hex[:8]}"
-    admin = make_engine(database_url, isolation_level="AUTOCOMMIT")
-    with admin.connect() as connection:
-        connection.execute(text(f'CREATE DATABASE "{name}"'))
-    engine = make_engine(make_url(database_url).set(database=name).render_as_string(False))
-    yield engine
-    engine.dispose()
-    with admin.connect() as connection:
-        connection.execute(text(f'DROP DATABASE "{name}"'))
-    admin.dispose()
 
 
 def test_an_empty_database_upgrades_to_head(empty_database: Engine) -> None:

@@ -178,10 +178,13 @@ def sign_in(page: Page, base: str, world: DemoWorld, persona: str) -> None:
     page.goto(base + "/sign-in")
     page.get_by_label("Email address").fill(world.persona(persona).email)
     page.get_by_label("Password").fill(PASSWORD)
+    screenshot(page, "sign-in-1-password")
     page.get_by_role("button", name="Sign in").click()
     assert page.locator("h1").inner_text() == "Enter your security code"
     page.get_by_label("Security code").fill(world.code(persona))
+    screenshot(page, "sign-in-2-code")
     page.get_by_role("button", name="Continue").click()
+    assert page.get_by_role("button", name="Sign out").is_visible()
 
 
 def test_break_glass_from_refusal_to_review(chromium: Browser, live: tuple[str, DemoWorld]) -> None:
