@@ -229,3 +229,25 @@ def test_break_glass_from_refusal_to_review(chromium: Browser, live: tuple[str, 
     assert "Waiting for review (0)" in officer.locator("main").inner_text()
     officer.context.close()
     worker.context.close()
+
+
+def test_administration_pages(chromium: Browser, live: tuple[str, DemoWorld]) -> None:
+    base, world = live
+    context = chromium.new_context(viewport={"width": 1200, "height": 900})
+    page = context.new_page()
+    errors: list[str] = []
+    page.on("console", lambda m: errors.append(m.text) if m.type == "error" else None)
+    sign_in(page, base, world, "system-admin")
+    page.get_by_role("link", name="Organisations").click()
+    assert page.locator("h1").inner_text() == "Organisations"
+    screenshot(page, "admin-1-organisations")
+    page.get_by_role("link", name="Oakfield Primary School").click()
+    assert "Tom Bradley" in page.locator("main").inner_text()
+    screenshot(page, "admin-2-users")
+    page.get_by_role("link", name="Tom Bradley").click()
+    screenshot(page, "admin-3-user")
+    page.get_by_role("link", name="Account").click()
+    assert "Where you are signed in" in page.locator("main").inner_text()
+    screenshot(page, "admin-4-account")
+    context.close()
+    assert errors == []
