@@ -216,7 +216,7 @@ def revoke_api_token(uow: UowDep, actor: SystemsAdmin, token_id: uuid.UUID) -> R
 
 def _role_options(actor: Actor) -> list[tuple[str, str]]:
     return [
-        (r.value, r.value.replace("_", " ").capitalize())
+        (r.value, r.value.replace("_", " ").capitalize().replace("Mash", "MASH"))
         for r in Role
         if r in policy.grantable_roles(actor)
     ]
