@@ -29,6 +29,7 @@ EXPECTED_TABLES = {
     "alembic_version",
     "audit_events",
     "child_addresses",
+    "child_flags",
     "child_identifiers",
     "child_names",
     "child_relationships",

@@ -114,3 +114,15 @@ def test_involved_agencies_see_who_accessed_the_record(
     page = client.get(f"/children/{child}")
     assert "Who has accessed this record" in page.text
     assert "Joanne Whitfield" in page.text
+
+
+def test_a_social_worker_sees_a_childs_plan_on_the_record(
+    client: TestClient, world: DemoWorld
+) -> None:
+    flags = world.partnership.casework.flags
+    on_a_plan = [world.id(f.child_key) for f in flags if f.kind == "child_protection_plan"]
+    assert on_a_plan, "the demo puts some children the council knows on a plan"
+    sign_in(client, world, "social-worker")
+    page = client.get(f"/children/{on_a_plan[0]}")
+    assert page.status_code == 200
+    assert "Child protection plan:" in page.text

@@ -1,11 +1,14 @@
 from jigsaw.children.models import (
+    AbuseCategory,
     Address,
     Adult,
     Child,
     ChildAddress,
+    ChildFlag,
     ChildIdentifier,
     ChildName,
     ChildRelationship,
+    FlagKind,
     IdentifierScheme,
     NameKind,
     RelationshipKind,
@@ -25,13 +28,16 @@ from jigsaw.children.rules import (
 )
 
 __all__ = [
+    "AbuseCategory",
     "Address",
     "Adult",
     "Child",
     "ChildAddress",
+    "ChildFlag",
     "ChildIdentifier",
     "ChildName",
     "ChildRelationship",
+    "FlagKind",
     "IdentifierScheme",
     "NameKind",
     "RelationshipKind",

@@ -142,3 +142,37 @@ class ChildRelationship(IdMixin, Base):
     adult_id: Mapped[uuid.UUID | None] = mapped_column(ForeignKey("adults.id"), index=True)
     valid_from: Mapped[date | None]
     valid_to: Mapped[date | None]
+
+
+class FlagKind(StrEnum):
+    """A statutory status a child has for a period (shown to those who may see the child)."""
+
+    CHILD_PROTECTION_PLAN = "child_protection_plan"
+    LOOKED_AFTER = "looked_after"
+    CHILD_IN_NEED = "child_in_need"
+
+
+class AbuseCategory(StrEnum):
+    """Category of abuse on a child protection plan (CIN census ``CategoryOfAbuse``)."""
+
+    NEGLECT = "NEG"
+    PHYSICAL = "PHY"
+    SEXUAL = "SAB"
+    EMOTIONAL = "EMO"
+    MULTIPLE = "MUL"
+
+
+class ChildFlag(IdMixin, Base):
+    """A status flag with dates: a child protection plan, looked after, child in need.
+
+    Recorded by the organisation responsible (children's social care), as CP-IS holds them.
+    """
+
+    __tablename__ = "child_flags"
+
+    child_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("children.id"), index=True)
+    kind: Mapped[FlagKind] = enum_column(FlagKind)
+    category: Mapped[AbuseCategory | None] = enum_column(AbuseCategory, nullable=True)
+    recorded_by_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("organisations.id"))
+    started_on: Mapped[date]
+    ended_on: Mapped[date | None]

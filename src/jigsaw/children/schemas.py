@@ -25,6 +25,15 @@ class ChildIdentifierView(BaseModel):
     issuer_id: uuid.UUID | None
 
 
+class ChildFlagView(BaseModel):
+    """A status flag: child protection plan (with its category of abuse), looked after, CIN."""
+
+    kind: str
+    category: str | None
+    started_on: date
+    ended_on: date | None
+
+
 class ChildView(BaseModel):
     """A child's identity record and the basis on which the caller reached it."""
 
@@ -34,6 +43,7 @@ class ChildView(BaseModel):
     sex: str
     names: list[ChildNameView]
     identifiers: list[ChildIdentifierView]
+    flags: list[ChildFlagView]
     access_basis: AccessBasis
 
     @classmethod
@@ -52,6 +62,12 @@ class ChildView(BaseModel):
             identifiers=[
                 ChildIdentifierView(scheme=i.scheme, value=i.value, issuer_id=i.issuer_id)
                 for i in child.identifiers
+            ],
+            flags=[
+                ChildFlagView(
+                    kind=f.kind, category=f.category, started_on=f.started_on, ended_on=f.ended_on
+                )
+                for f in record.flags
             ],
             access_basis=record.access.basis,
         )

@@ -14,7 +14,7 @@ from jigsaw.access.policy import ChildAccess
 from jigsaw.access.vocabulary import AccessBasis
 from jigsaw.accounts.queries import AccessLine
 from jigsaw.audit import queries as audit_queries
-from jigsaw.children.models import Address, Child, ChildAddress
+from jigsaw.children.models import Address, Child, ChildAddress, ChildFlag
 from jigsaw.children.queries import access_child
 from jigsaw.core import clock
 from jigsaw.core.errors import Invalid, NotFound
@@ -32,6 +32,7 @@ class ChildRecord:
     access: ChildAccess
     addresses: list[tuple[ChildAddress, Address]]
     involvements: list[Involvement]
+    flags: list[ChildFlag]
 
 
 def open_child_record(uow: UnitOfWork, actor: Actor, *, child_id: uuid.UUID) -> ChildRecord:
@@ -54,6 +55,13 @@ def open_child_record(uow: UnitOfWork, actor: Actor, *, child_id: uuid.UUID) -> 
             access=access,
             addresses=[(row[0], row[1]) for row in addresses],
             involvements=facts.involvements_of(uow.session, child.id),
+            flags=list(
+                uow.session.scalars(
+                    select(ChildFlag)
+                    .where(ChildFlag.child_id == child.id)
+                    .order_by(ChildFlag.ended_on.is_not(None), ChildFlag.started_on.desc())
+                )
+            ),
         )
         audit.record(uow, actor, "child:viewed", subject_type="child", subject_id=child.id,
                      basis=access.basis, basis_id=access.basis_id)  # fmt: skip

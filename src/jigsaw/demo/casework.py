@@ -12,6 +12,7 @@ from datetime import date, timedelta
 from jigsaw.demo.records import (
     DemoCasework,
     DemoChild,
+    DemoFlag,
     DemoInvolvement,
     DemoMashCase,
     DemoRestriction,
@@ -49,7 +50,8 @@ def generate_casework(children: tuple[DemoChild, ...], *, seed: int, today: date
         for child in rng.sample(children, min(MASH_CONTACTS, len(children)))
     ]
     restricted = _restricted(involvements)
-    return DemoCasework(tuple(involvements), tuple(cases), restricted)
+    flags = _flags(involvements, rng)
+    return DemoCasework(tuple(involvements), tuple(cases), restricted, flags)
 
 
 def _since(child: DemoChild, today: date, years: int) -> date:
@@ -122,3 +124,25 @@ def _restricted(involvements: list[DemoInvolvement]) -> tuple[DemoRestriction, .
     if not allocated:
         return ()
     return (DemoRestriction(allocated[-1], "adoption", ("persona:social-worker",)),)
+
+
+# Among children known to social care: roughly how many are on each plan or status.
+FLAG_SHARES = (("child_in_need", 0.35), ("child_protection_plan", 0.15), ("looked_after", 0.10))
+CATEGORIES = ("NEG", "NEG", "EMO", "PHY", "SAB", "MUL")  # neglect is the commonest
+
+
+def _flags(involvements: list[DemoInvolvement], rng: random.Random) -> tuple[DemoFlag, ...]:
+    """Statuses for children the council works with, starting when its involvement did."""
+    known = [i for i in involvements if i.role == "childrens_social_care"]
+    flags = []
+    for involvement in known:
+        draw = rng.random()
+        for kind, share in FLAG_SHARES:
+            if draw < share:
+                category = rng.choice(CATEGORIES) if kind == "child_protection_plan" else None
+                flags.append(
+                    DemoFlag(involvement.child_key, kind, category, involvement.started_on)
+                )
+                break
+            draw -= share
+    return tuple(flags)

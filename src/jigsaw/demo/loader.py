@@ -23,6 +23,7 @@ from jigsaw.access.models import (
     RestrictionMember,
     RestrictionReason,
 )
+from jigsaw.access.vocabulary import AgencyKind
 from jigsaw.accounts.passwords import hash_password
 from jigsaw.accounts.two_factor import new_secret
 from jigsaw.core import clock
@@ -351,6 +352,20 @@ def _casework(load: _Load) -> None:
         for r in restrictions
         for key in r.persona_keys
     ])  # fmt: skip
+    council = next(o.key for o in data.organisations if o.kind is AgencyKind.CHILDRENS_SOCIAL_CARE)
+    flags: list[dict[str, Any]] = [
+        {
+            "id": uuid.uuid5(ids(f.child_key), f"flag:{f.kind}"),
+            "child_id": ids(f.child_key),
+            "kind": children.FlagKind(f.kind),
+            "category": children.AbuseCategory(f.category) if f.category else None,
+            "recorded_by_id": ids(council),
+            "started_on": min(f.started_on, today),
+            "ended_on": None,
+        }
+        for f in data.casework.flags
+    ]
+    _insert(uow, children.ChildFlag, flags)
     audit.record_many(
         uow, load.actor, "involvement:recorded", subject_type="involvement",
         subject_ids=[row["id"] for row in involvements],

@@ -122,12 +122,23 @@ class DemoRestriction:
 
 
 @dataclass(frozen=True, slots=True)
+class DemoFlag:
+    """A status flag (child protection plan, looked after, child in need) since a date."""
+
+    child_key: str
+    kind: str
+    category: str | None
+    started_on: date
+
+
+@dataclass(frozen=True, slots=True)
 class DemoCasework:
     """Who works with which child: the relationships that decide what each persona sees."""
 
     involvements: tuple[DemoInvolvement, ...]
     mash_cases: tuple[DemoMashCase, ...]
     restrictions: tuple[DemoRestriction, ...]
+    flags: tuple[DemoFlag, ...] = ()
 
 
 @dataclass(frozen=True, slots=True)
