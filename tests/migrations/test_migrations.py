@@ -30,6 +30,7 @@ EXPECTED_TABLES = {
     "audit_events",
     "child_addresses",
     "child_flags",
+    "child_match_keys",
     "child_identifiers",
     "child_names",
     "child_relationships",

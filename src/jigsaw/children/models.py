@@ -176,3 +176,18 @@ class ChildFlag(IdMixin, Base):
     recorded_by_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("organisations.id"))
     started_on: Mapped[date]
     ended_on: Mapped[date | None]
+
+
+class ChildMatchKey(Base):
+    """A blocking key of a child (e.g. date of birth + family-name sound), for finding them.
+
+    Searching looks up candidates by these keys through an index, never by scanning every
+    child; ``jigsaw.matching.blocking_keys`` decides what the keys are.
+    """
+
+    __tablename__ = "child_match_keys"
+
+    key: Mapped[str] = mapped_column(String(120), primary_key=True)
+    child_id: Mapped[uuid.UUID] = mapped_column(
+        ForeignKey("children.id"), primary_key=True, index=True
+    )
