@@ -150,3 +150,15 @@ def test_nhs_number_levels(mine: str | None, theirs: str | None, level: Identifi
 )
 def test_upn_levels(mine: str | None, theirs: str | None, level: IdentifierLevel) -> None:
     assert compare_upn(person(upn=mine), person(upn=theirs)) is level
+
+
+def test_a_misspelt_nickname_still_counts_as_a_nickname() -> None:
+    from jigsaw.matching import GivenNameLevel, PersonRecord  # noqa: PLC0415
+    from jigsaw.matching.comparisons import compare_given_name  # noqa: PLC0415
+
+    query = PersonRecord(given_names="Simmy", family_name="Malik")
+    assert compare_given_name(query, PersonRecord(given_names="Simran", family_name="Malik")) is (
+        GivenNameLevel.NICKNAME
+    )
+    unrelated = PersonRecord(given_names="Oliver", family_name="Malik")
+    assert compare_given_name(query, unrelated) is not GivenNameLevel.NICKNAME

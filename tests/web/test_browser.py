@@ -23,6 +23,7 @@ from jigsaw.core.db import make_engine, make_session_factory
 from jigsaw.core.uow import UnitOfWork
 from jigsaw.demo import generate_partnership
 from jigsaw.demo.loader import load_partnership, persona_authenticator_keys
+from jigsaw.matching.nicknames import variants_of
 from jigsaw.web.app import create_app
 from jigsaw.web.middleware import CONTENT_SECURITY_POLICY
 from tests.demo_world import PASSWORD, DemoWorld
@@ -39,7 +40,7 @@ CHROMIUM_FLAGS = [
     "--disable-sync",
 ]
 SCREENSHOTS = Path(os.environ.get("JIGSAW_TEST_ARTIFACTS", "test-artifacts")) / "screenshots"
-DEMO_CHILDREN = 40
+DEMO_CHILDREN = 300
 
 
 def _free_port() -> int:
@@ -131,8 +132,9 @@ def screenshot(page: Page, name: str) -> None:
 
 
 def test_home_page_renders_with_demo_data_and_security_headers(
-    page: Page, live_server: str
+    page: Page, live: tuple[str, DemoWorld]
 ) -> None:
+    live_server, world = live
     response = page.goto(live_server + "/")
     assert response is not None
     assert response.status == 200
@@ -142,7 +144,7 @@ def test_home_page_renders_with_demo_data_and_security_headers(
     assert headers["referrer-policy"] == "same-origin"
     assert page.title() == "Jigsaw"
     assert page.locator("h1").inner_text() == "Put the pieces together for every child"
-    assert str(DEMO_CHILDREN) in page.locator("main").inner_text()
+    assert f"{len(world.partnership.children):,}" in page.locator("main").inner_text()
     # GOV.UK Frontend's JavaScript ran from a file, not inline, under the CSP.
     assert "govuk-frontend-supported" in (page.locator("body").get_attribute("class") or "")
     font = page.locator("h1").evaluate("el => getComputedStyle(el).fontFamily")
@@ -251,3 +253,40 @@ def test_administration_pages(chromium: Browser, live: tuple[str, DemoWorld]) ->
     screenshot(page, "admin-4-account")
     context.close()
     assert errors == []
+
+
+def test_find_a_child_by_a_misspelt_nickname_and_a_transposed_birth_date(
+    chromium: Browser, live: tuple[str, DemoWorld]
+) -> None:
+    base, world = live
+    casework = world.partnership.casework
+    pupils = {i.child_key for i in casework.involvements if i.role == "class_teacher"}
+    pupils -= {r.child_key for r in casework.restrictions}
+    child, nickname = next(
+        (c, sorted(v for v in variants_of(c.given_names.split()[0]) if len(v) > 3)[0])
+        for c in world.partnership.children
+        if c.key in pupils
+        and c.date_of_birth.day <= 12
+        and c.date_of_birth.day != c.date_of_birth.month
+        and any(len(v) > 3 for v in variants_of(c.given_names.split()[0]))
+    )
+    misspelt = nickname[:-1] + ("y" if nickname[-1] != "y" else "i")  # "Alfie" -> "Alfiy"
+    born = child.date_of_birth
+    page = chromium.new_context(viewport={"width": 1200, "height": 900}).new_page()
+    sign_in(page, base, world, "teacher-oakfield")
+    page.get_by_role("link", name="Find a child").click()
+    page.get_by_label("First name").fill(misspelt.capitalize())
+    page.get_by_label("Last name").fill(child.family_name)
+    page.get_by_label("Day").fill(str(born.month))  # day and month the wrong way round
+    page.get_by_label("Month").fill(str(born.day))
+    page.get_by_label("Year").fill(str(born.year))
+    page.get_by_role("button", name="Search").click()
+    card = page.locator(".govuk-summary-card").filter(has_text=child.family_name).first
+    card.get_by_text("Why this is a match").click()
+    explanation = card.locator(".govuk-details__text").inner_text()
+    assert "family name" in explanation
+    assert "date of birth" in explanation
+    screenshot(page, "find-a-child")
+    card.get_by_role("link", name="Open the record").click()
+    assert child.family_name in page.locator("h1").inner_text()
+    page.context.close()

@@ -122,6 +122,9 @@ CASES = (
         everyone(303),
         {},
     ),
+    Case("GET", "/children/search", "/children/search", only(CASE_ROLES)),
+    Case("POST", "/children/search", "/children/search", only(CASE_ROLES, 422), {}),
+    Case("POST", "/api/v1/children/search", "/api/v1/children/search", everyone(401), {}),
     Case("GET", "/children/{child_id}", "/children/{child}", child_page),
     Case(
         "GET", "/children/{child_id}/break-glass", "/children/{child}/break-glass", only(CASE_ROLES)
@@ -374,6 +377,17 @@ class TestApiTokens:
             == 401
         )
         assert client.get(f"/api/v1/children/{child}/accesses", headers=school).status_code == 403
+        found = client.post(
+            "/api/v1/children/search",
+            headers=school,
+            json={"nhs_number": read.json()["identifiers"][0]["value"]},
+        )
+        assert found.status_code == 200
+        assert [r["child_id"] for r in found.json()] == [str(child)]
+        assert found.json()[0]["may_open"] is True
+        refused = client.post("/api/v1/children/search", headers=school, json={})
+        assert refused.status_code == 422
+        assert refused.headers["content-type"] == "application/problem+json"
 
     def test_revoked_and_expired_tokens_stop_working(
         self, client: TestClient, world: DemoWorld, uow: UnitOfWork

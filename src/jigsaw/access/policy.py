@@ -218,3 +218,15 @@ def reviewable_break_glass(actor: Actor) -> ColumnElement[bool]:
     if not can(actor, Permission.BREAK_GLASS_REVIEW):
         return false()
     return BreakGlassGrant.organisation_id == actor.organisation_id
+
+
+def may_appear_in_search(session: Session, actor: Actor, child_id: uuid.UUID) -> bool:
+    """Whether a child may be listed (as a preview) in the actor's search results.
+
+    Restricted children appear only to the users named on them.
+    """
+    if not can(actor, Permission.CHILD_READ):
+        return False
+    if session.get(Restriction, child_id) is None:
+        return True
+    return _named_on_restriction(session, actor, child_id) is not None

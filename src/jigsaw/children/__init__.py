@@ -6,6 +6,7 @@ from jigsaw.children.models import (
     ChildAddress,
     ChildFlag,
     ChildIdentifier,
+    ChildMatchKey,
     ChildName,
     ChildRelationship,
     FlagKind,
@@ -26,6 +27,7 @@ from jigsaw.children.rules import (
     upn_check_letter,
     upn_is_valid,
 )
+from jigsaw.children.search import SearchResult, find_children, index_keys
 
 __all__ = [
     "AbuseCategory",
@@ -35,15 +37,19 @@ __all__ = [
     "ChildAddress",
     "ChildFlag",
     "ChildIdentifier",
+    "ChildMatchKey",
     "ChildName",
     "ChildRelationship",
     "FlagKind",
     "IdentifierScheme",
     "NameKind",
     "RelationshipKind",
+    "SearchResult",
     "Sex",
     "count_children",
+    "find_children",
     "format_nhs_number",
+    "index_keys",
     "nhs_check_digit",
     "nhs_number_is_valid",
     "normalise_nhs_number",

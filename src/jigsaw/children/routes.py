@@ -8,8 +8,8 @@ from fastapi.responses import HTMLResponse, Response
 
 from jigsaw.access.actor import Actor
 from jigsaw.access.permissions import Permission
-from jigsaw.children import services
-from jigsaw.children.schemas import ChildView
+from jigsaw.children import search, services
+from jigsaw.children.schemas import ChildSearchForm, ChildView, SearchResultView
 from jigsaw.core.errors import Invalid
 from jigsaw.web.auth import Requires
 from jigsaw.web.csrf import csrf_protect
@@ -20,6 +20,25 @@ pages = APIRouter(include_in_schema=False, dependencies=[Depends(csrf_protect)])
 api = APIRouter(prefix="/api/v1", tags=["children"])
 Reader = Annotated[Actor, Depends(Requires(Permission.CHILD_READ))]
 GlassBreaker = Annotated[Actor, Depends(Requires(Permission.BREAK_GLASS_REQUEST))]
+
+
+@pages.get("/children/search")
+def search_form(request: Request, actor: Reader) -> HTMLResponse:  # noqa: ARG001
+    """Find a child: by any mix of names, date of birth, postcode and identifiers."""
+    return render(request, "children/search.html", {"form": ChildSearchForm(), "results": None})
+
+
+@pages.post("/children/search")
+def find_children(
+    request: Request, uow: UowDep, actor: Reader, form: Annotated[ChildSearchForm, Form()]
+) -> HTMLResponse:
+    """Children who may be the one described, best first, with why they match."""
+    try:
+        results = search.find_children(uow, actor, query=form.to_query())
+    except Invalid as error:
+        context = {"form": form, "results": None, "errors": error.errors}
+        return render(request, "children/search.html", context, status=422)
+    return render(request, "children/search.html", {"form": form, "results": results})
 
 
 @pages.get("/children/{child_id}")
@@ -60,6 +79,13 @@ def break_glass(
         }
         return render(request, "children/break_glass.html", context, status=422)
     return redirect(f"/children/{child_id}")
+
+
+@api.post("/children/search", response_model=list[SearchResultView])
+def search_children(uow: UowDep, actor: Reader, form: ChildSearchForm) -> list[SearchResultView]:
+    """Find a child; records the caller may not open come back as a minimal preview."""
+    results = search.find_children(uow, actor, query=form.to_query())
+    return [SearchResultView.from_result(result) for result in results]
 
 
 @api.get("/children/{child_id}", response_model=ChildView)

@@ -6,7 +6,11 @@ from datetime import date
 from pydantic import BaseModel
 
 from jigsaw.access.vocabulary import AccessBasis
+from jigsaw.children.rules import nhs_number_is_valid, normalise_nhs_number
+from jigsaw.children.search import SearchResult
 from jigsaw.children.services import ChildRecord
+from jigsaw.core.errors import Invalid
+from jigsaw.matching import PersonRecord
 
 
 class ChildNameView(BaseModel):
@@ -70,4 +74,82 @@ class ChildView(BaseModel):
                 for f in record.flags
             ],
             access_basis=record.access.basis,
+        )
+
+
+class ChildSearchForm(BaseModel):
+    """What a practitioner knows about the child they are looking for (any mix)."""
+
+    given_names: str = ""
+    family_name: str = ""
+    day: str = ""
+    month: str = ""
+    year: str = ""
+    sex: str = ""
+    postcode: str = ""
+    nhs_number: str = ""
+    upn: str = ""
+
+    def to_query(self) -> PersonRecord:
+        """The search as the matcher reads it.
+
+        Raises:
+            Invalid: nothing to search by, a date that does not exist, or a mistyped NHS number.
+        """
+        errors: dict[str, str] = {}
+        born = self._date_of_birth(errors)
+        nhs = normalise_nhs_number(self.nhs_number) if self.nhs_number.strip() else None
+        if nhs is not None and not nhs_number_is_valid(nhs):
+            errors["nhs_number"] = "NHS number must be 10 digits with a valid check digit"
+        if not (self.family_name.strip() or self.given_names.strip() or nhs or self.upn.strip()):
+            errors["family_name"] = "Enter a name, an NHS number or a unique pupil number"
+        if errors:
+            raise Invalid(errors)
+        return PersonRecord(
+            given_names=self.given_names.strip(),
+            family_name=self.family_name.strip(),
+            date_of_birth=born,
+            sex=self.sex or None,
+            postcode=self.postcode.strip() or None,
+            nhs_number=nhs,
+            upn=self.upn.strip() or None,
+        )
+
+    def _date_of_birth(self, errors: dict[str, str]) -> date | None:
+        parts = (self.day.strip(), self.month.strip(), self.year.strip())
+        if not any(parts):
+            return None
+        try:
+            return date(int(parts[2]), int(parts[1]), int(parts[0]))
+        except ValueError:
+            errors["day"] = "Date of birth must be a real date, like 27 3 2015"
+            return None
+
+
+class SearchResultView(BaseModel):
+    """A child a search found, with the reason, and whether the caller may open the record."""
+
+    child_id: uuid.UUID
+    band: str
+    probability: float
+    name: str
+    year_of_birth: int | None
+    postcode_district: str | None
+    agencies: list[str]
+    may_open: bool
+    explanation: list[str]
+
+    @classmethod
+    def from_result(cls, result: SearchResult) -> "SearchResultView":
+        """Build the view from a search result."""
+        return cls(
+            child_id=result.child_id,
+            band=result.match.band,
+            probability=round(result.match.probability, 4),
+            name=result.name,
+            year_of_birth=result.year_of_birth,
+            postcode_district=result.postcode_district,
+            agencies=list(result.agencies),
+            may_open=result.may_open,
+            explanation=[evidence.text for evidence in result.match.explanation],
         )

@@ -30,6 +30,7 @@ from jigsaw.core import clock
 from jigsaw.core.sealing import seal, unseal
 from jigsaw.core.uow import UnitOfWork
 from jigsaw.demo.generator import DemoPartnership
+from jigsaw.matching import PersonRecord
 
 NAMESPACE = uuid.UUID("6a3c1f0e-1d8b-4f51-9a55-2f7f3c8d0b11")
 
@@ -226,6 +227,16 @@ def _children(load: "_Load") -> None:
     _insert(uow, children.ChildName, _child_names(data, ids))
     _insert(uow, children.ChildIdentifier, _child_identifiers(data, ids))
     _insert(uow, children.ChildAddress, _child_addresses(data, ids))
+    postcodes = {address.key: address.postcode for address in data.addresses}
+    _insert(uow, children.ChildMatchKey, [
+        row for child in data.children
+        for row in children.index_keys(ids(child.key), PersonRecord(
+            given_names=child.given_names, family_name=child.family_name,
+            previous_family_names=tuple(filter(None, [child.previous_family_name])),
+            date_of_birth=child.date_of_birth, sex=child.sex,
+            postcode=postcodes[child.address_key], nhs_number=child.nhs_number, upn=child.upn,
+        ))
+    ])  # fmt: skip
     audit.record_many(
         uow, actor, "child:recorded", subject_type="child", subject_ids=[row["id"] for row in rows]
     )

@@ -64,6 +64,8 @@ def _date_keys(record: PersonRecord, families: set[str]) -> set[str]:
     keys = {f"dob:{dob.isoformat()}"}
     month = f"{dob.year:04d}-{dob.month:02d}"
     keys |= {f"dobym:{month}+sdx:{soundex(name)}" for name in families if soundex(name)}
+    # Year and family sound: survives a wrong first name together with a day/month mix-up.
+    keys |= {f"yob:{dob.year:04d}+sdx:{soundex(name)}" for name in families if soundex(name)}
     return keys
 
 

@@ -18,7 +18,7 @@ from jigsaw.matching.levels import (
     PostcodeLevel,
     SexLevel,
 )
-from jigsaw.matching.nicknames import are_variants
+from jigsaw.matching.nicknames import are_variants, variants_of
 from jigsaw.matching.normalise import (
     clean_nhs_number,
     clean_postcode,
@@ -50,13 +50,22 @@ def compare_given_name(query: PersonRecord, candidate: PersonRecord) -> GivenNam
     similarity = _similarity(mine, theirs)
     ladder: tuple[tuple[GivenNameLevel, Callable[[], bool]], ...] = (
         (GivenNameLevel.EXACT, lambda: mine == theirs),
-        (GivenNameLevel.NICKNAME, lambda: are_variants(mine, theirs)),
+        (GivenNameLevel.NICKNAME, lambda: _nickname(mine, theirs)),
         (GivenNameLevel.JARO_WINKLER_92, lambda: similarity >= CLOSE),
         (GivenNameLevel.JARO_WINKLER_85, lambda: similarity >= NEAR),
         (GivenNameLevel.PHONETIC, lambda: sound_alike(mine, theirs)),
         (GivenNameLevel.SWAPPED, lambda: _swapped(query, candidate)),
     )
     return next((level for level, holds in ladder if holds()), GivenNameLevel.DIFFERENT)
+
+
+def _nickname(mine: str, theirs: str) -> bool:
+    """A known variant of the other name, or a close misspelling of one ("Simmy" for "Simmi")."""
+    if are_variants(mine, theirs):
+        return True
+    return any(_similarity(mine, variant) >= CLOSE for variant in variants_of(theirs)) or any(
+        _similarity(theirs, variant) >= CLOSE for variant in variants_of(mine)
+    )
 
 
 def _swapped(query: PersonRecord, candidate: PersonRecord) -> bool:

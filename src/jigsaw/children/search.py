@@ -1,0 +1,169 @@
+"""Finding a child: candidates by indexed blocking keys, scored and explained, shown by access.
+
+A reader with a basis sees the match and can open the record; anyone else sees a minimal
+preview (name, year of birth, postcode district, which agencies are involved — not what
+they hold), as ContactPoint did. Restricted children never appear to anyone not named.
+"""
+
+import uuid
+from collections import defaultdict
+from dataclasses import dataclass
+from functools import cache
+
+from sqlalchemy import select
+
+from jigsaw import audit
+from jigsaw.access import facts, policy
+from jigsaw.access.actor import Actor
+from jigsaw.access.permissions import Permission
+from jigsaw.accounts import Organisation
+from jigsaw.children.models import (
+    Address,
+    Child,
+    ChildAddress,
+    ChildIdentifier,
+    ChildMatchKey,
+    ChildName,
+    IdentifierScheme,
+    NameKind,
+)
+from jigsaw.core import clock
+from jigsaw.core.uow import UnitOfWork
+from jigsaw.matching import (
+    Band,
+    MatchModel,
+    MatchScore,
+    PersonRecord,
+    blocking_keys,
+    load_model,
+    score,
+)
+
+CANDIDATE_LIMIT = 500
+RESULT_LIMIT = 20
+
+
+@dataclass(frozen=True, slots=True)
+class SearchResult:
+    """One child a search found: how well it matched, and what the reader may see."""
+
+    child_id: uuid.UUID
+    match: MatchScore
+    name: str
+    year_of_birth: int | None
+    postcode_district: str | None
+    agencies: tuple[str, ...]
+    may_open: bool
+
+
+@cache
+def matching_model() -> MatchModel:
+    """The scorer's parameters, read once per process."""
+    return load_model()
+
+
+def find_children(uow: UnitOfWork, actor: Actor, *, query: PersonRecord) -> list[SearchResult]:
+    """Children who may be the one described, best first, each audited as shown to the actor.
+
+    Raises:
+        PermissionDenied: the actor does no case work.
+    """
+    policy.require(actor, Permission.CHILD_READ)
+    with uow:
+        ids = list(uow.session.scalars(
+            select(ChildMatchKey.child_id).where(ChildMatchKey.key.in_(blocking_keys(query)))
+            .distinct().limit(CANDIDATE_LIMIT)
+        ))  # fmt: skip
+        records = candidate_records(uow, ids)
+        model = matching_model()
+        scored = sorted(
+            ((child_id, score(query, record, model)) for child_id, record in records.items()),
+            key=lambda pair: pair[1].probability,
+            reverse=True,
+        )
+        shown = [(c, s) for c, s in scored if s.band is not Band.UNLIKELY][:RESULT_LIMIT]
+        results = _describe(uow, actor, shown, records)
+        audit.record_many(uow, actor, "child:found_in_search", subject_type="child",
+                          subject_ids=[r.child_id for r in results])  # fmt: skip
+        uow.commit()
+    return results
+
+
+def candidate_records(uow: UnitOfWork, ids: list[uuid.UUID]) -> dict[uuid.UUID, PersonRecord]:
+    """What the scorer compares, for each candidate, in four queries whatever their number."""
+    session = uow.session
+    children = {c.id: c for c in session.scalars(select(Child).where(Child.id.in_(ids)))}
+    names: dict[uuid.UUID, list[ChildName]] = defaultdict(list)
+    for name in session.scalars(select(ChildName).where(ChildName.child_id.in_(ids))):
+        names[name.child_id].append(name)
+    identifiers: dict[uuid.UUID, dict[IdentifierScheme, str]] = defaultdict(dict)
+    for identifier in session.scalars(
+        select(ChildIdentifier).where(ChildIdentifier.child_id.in_(ids))
+    ):
+        identifiers[identifier.child_id][identifier.scheme] = identifier.value
+    homes = current_addresses(uow, ids)
+    return {
+        child_id: _person(child, names[child_id], identifiers[child_id], homes.get(child_id))
+        for child_id, child in children.items()
+        if any(n.kind is NameKind.LEGAL for n in names[child_id])
+    }
+
+
+def current_addresses(uow: UnitOfWork, ids: list[uuid.UUID]) -> dict[uuid.UUID, Address]:
+    """Where each child lives now."""
+    rows = uow.session.execute(
+        select(ChildAddress.child_id, Address)
+        .join(Address, Address.id == ChildAddress.address_id)
+        .where(ChildAddress.child_id.in_(ids), ChildAddress.valid_to.is_(None))
+    )
+    return {row[0]: row[1] for row in rows}
+
+
+def _person(
+    child: Child, names: list[ChildName], ids: dict[IdentifierScheme, str], home: Address | None
+) -> PersonRecord:
+    legal = next(n for n in names if n.kind is NameKind.LEGAL)
+    return PersonRecord(
+        given_names=legal.given_names,
+        family_name=legal.family_name,
+        previous_family_names=tuple(n.family_name for n in names if n.kind is NameKind.PREVIOUS),
+        date_of_birth=child.date_of_birth,
+        sex=child.sex,
+        postcode=home.postcode if home else None,
+        nhs_number=ids.get(IdentifierScheme.NHS_NUMBER),
+        upn=ids.get(IdentifierScheme.UPN),
+        household_key=str(home.id) if home else None,
+    )
+
+
+def _describe(
+    uow: UnitOfWork,
+    actor: Actor,
+    shown: list[tuple[uuid.UUID, MatchScore]],
+    records: dict[uuid.UUID, PersonRecord],
+) -> list[SearchResult]:
+    now, results = clock.now(), []
+    for child_id, match in shown:
+        if not policy.may_appear_in_search(uow.session, actor, child_id):
+            continue
+        record = records[child_id]
+        organisations = {i.organisation_id for i in facts.involvements_of(uow.session, child_id)
+                         if i.ended_on is None}  # fmt: skip
+        agencies = uow.session.scalars(
+            select(Organisation.name)
+            .where(Organisation.id.in_(organisations))
+            .order_by(Organisation.name)
+        ).all()
+        results.append(SearchResult(
+            child_id=child_id, match=match, name=f"{record.given_names} {record.family_name}",
+            year_of_birth=record.date_of_birth.year if record.date_of_birth else None,
+            postcode_district=(record.postcode or "").split(" ")[0] or None,
+            agencies=tuple(agencies),
+            may_open=policy.child_access(uow.session, actor, child_id, now=now) is not None,
+        ))  # fmt: skip
+    return results
+
+
+def index_keys(child_id: uuid.UUID, record: PersonRecord) -> list[dict[str, object]]:
+    """The match-key rows that let searches find a child."""
+    return [{"key": key[:120], "child_id": child_id} for key in sorted(blocking_keys(record))]
