@@ -268,3 +268,16 @@ def test_privacy_officers_review_only_their_own_organisations_break_glass(
         ).all()
     assert reviewable == [social_worker.id]
     assert by_police == []
+
+
+def test_who_may_see_a_child_listed_in_search(uow: UnitOfWork, world: DemoWorld) -> None:
+    [restriction] = world.partnership.casework.restrictions
+    hidden, listed = world.id(restriction.child_key), pupil(world)
+    officer = actor(uow, world, "privacy-officer")
+    police = actor(uow, world, "police-officer")
+    named = actor(uow, world, "social-worker")
+    with uow:
+        assert not policy.may_appear_in_search(uow.session, officer, listed)
+        assert policy.may_appear_in_search(uow.session, police, listed)
+        assert not policy.may_appear_in_search(uow.session, police, hidden)
+        assert policy.may_appear_in_search(uow.session, named, hidden)
