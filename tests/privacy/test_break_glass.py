@@ -126,3 +126,25 @@ def test_a_social_worker_sees_a_childs_plan_on_the_record(
     page = client.get(f"/children/{on_a_plan[0]}")
     assert page.status_code == 200
     assert "Child protection plan:" in page.text
+
+
+def test_the_record_lists_the_childs_family(client: TestClient, world: DemoWorld) -> None:
+    relationships = world.partnership.relationships
+    siblings = {
+        k for r in relationships if r.kind == "sibling" for k in (r.child_key, r.related_child_key)
+    }
+    parents = {r.child_key: r.adult_key for r in relationships if r.kind == "parent"}
+    restricted = {r.child_key for r in world.partnership.casework.restrictions}
+    oakfield = [
+        i.child_key
+        for i in world.partnership.casework.involvements
+        if i.organisation_key == "org:school-1" and i.role == "school_attended"
+    ]
+    key = next(k for k in oakfield if k in parents and k in siblings and k not in restricted)
+    adult = next(a for a in world.partnership.adults if a.key == parents[key])
+    sign_in(client, world, "dsl-oakfield")
+    page = client.get(f"/children/{world.id(key)}")
+    assert page.status_code == 200
+    assert "Family and household" in page.text
+    assert f"{adult.given_names} {adult.family_name}" in page.text
+    assert "Brother or sister" in page.text

@@ -15,7 +15,7 @@ from jigsaw.access.vocabulary import AccessBasis
 from jigsaw.accounts.queries import AccessLine
 from jigsaw.audit import queries as audit_queries
 from jigsaw.children.models import Address, Child, ChildAddress, ChildFlag
-from jigsaw.children.queries import access_child
+from jigsaw.children.queries import Relative, access_child, family_of, flags_of
 from jigsaw.core import clock
 from jigsaw.core.errors import Invalid, NotFound
 from jigsaw.core.uow import UnitOfWork
@@ -33,6 +33,7 @@ class ChildRecord:
     addresses: list[tuple[ChildAddress, Address]]
     involvements: list[Involvement]
     flags: list[ChildFlag]
+    family: list[Relative]
 
 
 def open_child_record(uow: UnitOfWork, actor: Actor, *, child_id: uuid.UUID) -> ChildRecord:
@@ -55,13 +56,8 @@ def open_child_record(uow: UnitOfWork, actor: Actor, *, child_id: uuid.UUID) -> 
             access=access,
             addresses=[(row[0], row[1]) for row in addresses],
             involvements=facts.involvements_of(uow.session, child.id),
-            flags=list(
-                uow.session.scalars(
-                    select(ChildFlag)
-                    .where(ChildFlag.child_id == child.id)
-                    .order_by(ChildFlag.ended_on.is_not(None), ChildFlag.started_on.desc())
-                )
-            ),
+            flags=flags_of(uow, child.id),
+            family=family_of(uow, child.id),
         )
         audit.record(uow, actor, "child:viewed", subject_type="child", subject_id=child.id,
                      basis=access.basis, basis_id=access.basis_id)  # fmt: skip
