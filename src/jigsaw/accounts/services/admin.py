@@ -5,23 +5,18 @@ import uuid
 
 from sqlalchemy import func, select
 
-from jigsaw import audit
 from jigsaw.access import policy
 from jigsaw.access.actor import Actor
 from jigsaw.access.permissions import Permission
-from jigsaw.access.vocabulary import AccessBasis, AgencyKind, Role
+from jigsaw.access.vocabulary import AgencyKind, Role
 from jigsaw.accounts import passwords
 from jigsaw.accounts.models import Organisation, RecoveryCode, RoleGrant, User
 from jigsaw.accounts.queries import access_user
+from jigsaw.accounts.services.auditing import record_administration
 from jigsaw.accounts.sessions import revoke_sessions
 from jigsaw.core import clock
 from jigsaw.core.errors import Invalid, NotFound
 from jigsaw.core.uow import UnitOfWork
-
-
-def _audit(uow: UnitOfWork, actor: Actor, action: str, kind: str, subject_id: uuid.UUID) -> None:
-    audit.record(uow, actor, action, subject_type=kind, subject_id=subject_id,
-                 basis=AccessBasis.ADMINISTRATION)  # fmt: skip
 
 
 def register_organisation(
@@ -52,7 +47,9 @@ def register_organisation(
             identifier=identifier.strip(), created_at=clock.now(),
         )  # fmt: skip
         uow.session.add(organisation)
-        _audit(uow, actor, "organisation:registered", "organisation", organisation.id)
+        record_administration(
+            uow, actor, "organisation:registered", "organisation", organisation.id
+        )
         uow.commit()
     return organisation
 
@@ -93,7 +90,7 @@ def add_user(
         )  # fmt: skip
         user.role_grants = [RoleGrant(role=role) for role in sorted(roles)]
         uow.session.add(user)
-        _audit(uow, actor, "user:created", "user", user.id)
+        record_administration(uow, actor, "user:created", "user", user.id)
         uow.commit()
     return user, temporary
 
@@ -113,7 +110,7 @@ def change_roles(
         user.role_grants = [grant for grant in user.role_grants if grant.role in roles] + [
             RoleGrant(role=role) for role in sorted(roles - user.roles)
         ]
-        _audit(uow, actor, "user:roles_changed", "user", user.id)
+        record_administration(uow, actor, "user:roles_changed", "user", user.id)
         uow.commit()
     return user
 
@@ -131,7 +128,7 @@ def deactivate_user(uow: UnitOfWork, actor: Actor, *, user_id: uuid.UUID) -> Use
         user = access_user(uow, actor, user_id)
         user.is_active = False
         revoke_sessions(uow, user.id, now=clock.now())
-        _audit(uow, actor, "user:deactivated", "user", user.id)
+        record_administration(uow, actor, "user:deactivated", "user", user.id)
         uow.commit()
     return user
 
@@ -150,7 +147,7 @@ def reset_two_factor(uow: UnitOfWork, actor: Actor, *, user_id: uuid.UUID) -> Us
         ):
             uow.session.delete(code)
         revoke_sessions(uow, user.id, now=clock.now())
-        _audit(uow, actor, "user:two_factor_reset", "user", user.id)
+        record_administration(uow, actor, "user:two_factor_reset", "user", user.id)
         uow.commit()
     return user
 

@@ -21,6 +21,7 @@ from jigsaw.access.vocabulary import AccessBasis
 from jigsaw.accounts import oidc
 from jigsaw.accounts.models import IdentityProvider, Organisation, SessionStage, User
 from jigsaw.accounts.queries import access_organisation
+from jigsaw.accounts.services.auditing import record_administration
 from jigsaw.accounts.services.sign_in import user_actor
 from jigsaw.accounts.sessions import SessionRules, SessionTicket, open_session
 from jigsaw.core import clock
@@ -209,9 +210,8 @@ def configure_identity_provider(
         elif remove_client_secret:
             provider.client_secret_sealed = None
         uow.session.add(provider)
-        audit.record(uow, actor, "organisation:identity_provider_configured",
-                     subject_type="organisation", subject_id=organisation_id,
-                     basis=AccessBasis.ADMINISTRATION)  # fmt: skip
+        record_administration(uow, actor, "organisation:identity_provider_configured",
+                              "organisation", organisation_id)  # fmt: skip
         uow.commit()
     oidc.forget_cached()
     return _view(provider)

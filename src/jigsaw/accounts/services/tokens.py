@@ -6,12 +6,11 @@ from datetime import timedelta
 
 from sqlalchemy import select
 
-from jigsaw import audit
 from jigsaw.access import policy
 from jigsaw.access.actor import Actor
 from jigsaw.access.permissions import TOKEN_PERMISSIONS, Permission
-from jigsaw.access.vocabulary import AccessBasis
 from jigsaw.accounts.models import ApiToken, Organisation, ServiceAccount
+from jigsaw.accounts.services.auditing import record_administration
 from jigsaw.accounts.sessions import token_hash
 from jigsaw.core import clock
 from jigsaw.core.errors import Invalid, NotFound
@@ -27,11 +26,6 @@ def _may_manage(actor: Actor, organisation_id: uuid.UUID) -> bool:
     return policy.can(actor, Permission.SERVICE_ACCOUNT_MANAGE) and policy.may_administer(
         actor, organisation_id
     )
-
-
-def _audit(uow: UnitOfWork, actor: Actor, action: str, kind: str, subject_id: uuid.UUID) -> None:
-    audit.record(uow, actor, action, subject_type=kind, subject_id=subject_id,
-                 basis=AccessBasis.ADMINISTRATION)  # fmt: skip
 
 
 def add_service_account(
@@ -50,7 +44,7 @@ def add_service_account(
             created_at=clock.now(),
         )  # fmt: skip
         uow.session.add(account)
-        _audit(uow, actor, "service_account:created", "service_account", account.id)
+        record_administration(uow, actor, "service_account:created", "service_account", account.id)
         uow.commit()
     return account
 
@@ -83,7 +77,7 @@ def issue_api_token(
             created_by=actor.id, expires_at=now + timedelta(days=valid_days),
         )  # fmt: skip
         uow.session.add(token)
-        _audit(uow, actor, "api_token:issued", "api_token", token.id)
+        record_administration(uow, actor, "api_token:issued", "api_token", token.id)
         uow.commit()
     return token, secret
 
@@ -100,7 +94,7 @@ def revoke_api_token(uow: UnitOfWork, actor: Actor, *, token_id: uuid.UUID) -> u
             raise NotFound("token")
         account = _access_service_account(uow, actor, token.service_account_id)
         token.revoked_at = token.revoked_at or clock.now()
-        _audit(uow, actor, "api_token:revoked", "api_token", token.id)
+        record_administration(uow, actor, "api_token:revoked", "api_token", token.id)
         uow.commit()
     return account.organisation_id
 
