@@ -9,7 +9,7 @@ from sqlalchemy import select
 
 from jigsaw.access import facts, policy
 from jigsaw.access.actor import Actor
-from jigsaw.access.models import BreakGlassGrant, Involvement, MashCase
+from jigsaw.access.models import BreakGlassGrant, Involvement, InvolvementRole, MashCase
 from jigsaw.access.permissions import Permission
 from jigsaw.access.vocabulary import AccessBasis, AgencyKind, Role
 from jigsaw.accounts import User
@@ -281,3 +281,15 @@ def test_who_may_see_a_child_listed_in_search(uow: UnitOfWork, world: DemoWorld)
         assert policy.may_appear_in_search(uow.session, police, listed)
         assert not policy.may_appear_in_search(uow.session, police, hidden)
         assert policy.may_appear_in_search(uow.session, named, hidden)
+
+
+def test_only_signed_in_users_declare_an_involvement(uow: UnitOfWork, world: DemoWorld) -> None:
+    with uow, pytest.raises(ValueError, match="signed-in users"):
+        facts.add_declared_involvement(
+            uow.session,
+            Actor.system("test"),
+            child_id=pupil(world),
+            role=InvolvementRole.OTHER,
+            reason="x",
+            today=clock.today(),
+        )

@@ -125,10 +125,17 @@ class TestSearchPage:
         sign_in(client, world, "teacher-oakfield")
         born = transposed(child.date_of_birth)
         token = form_token(client, "/children/search")
-        page = client.post("/children/search", data={
-            "given_names": nickname, "family_name": child.family_name, "day": born.day,
-            "month": born.month, "year": born.year, "csrf_token": token,
-        })  # fmt: skip
+        page = client.post(
+            "/children/search",
+            data={
+                "given_names": nickname,
+                "family_name": child.family_name,
+                "day": born.day,
+                "month": born.month,
+                "year": born.year,
+                "csrf_token": token,
+            },
+        )
         assert page.status_code == 200
         assert f"/children/{world.id(child.key)}" in page.text
         assert "Why this is a match" in page.text
@@ -157,3 +164,52 @@ class TestSearchPage:
 def test_the_form_refuses_nothing_to_search_by() -> None:
     with pytest.raises(Invalid):
         ChildSearchForm().to_query()
+
+
+class TestDeclaringAnInvolvement:
+    def test_a_practitioner_who_now_works_with_a_child_declares_it_and_opens_the_record(
+        self, client: TestClient, world: DemoWorld, uow: UnitOfWork
+    ) -> None:
+        child, _ = pupil_with_a_nickname(world)
+        child_id = world.id(child.key)
+        sign_in(client, world, "police-officer")
+        assert client.get(f"/children/{child_id}").status_code == 404
+        token = form_token(client, f"/children/{child_id}/declare-involvement")
+        short = client.post(
+            f"/children/{child_id}/declare-involvement",
+            data={"role": "police_officer_in_case", "reason": "case", "csrf_token": token},
+        )
+        assert short.status_code == 422
+        declared = client.post(
+            f"/children/{child_id}/declare-involvement",
+            data={
+                "role": "police_officer_in_case",
+                "csrf_token": token,
+                "reason": "Officer in the case after a domestic incident at the home on Friday.",
+            },
+        )
+        assert declared.status_code == 303
+        assert client.get(f"/children/{child_id}").status_code == 200
+        with uow:
+            entry = uow.session.scalars(
+                select(AuditEvent).where(AuditEvent.action == "involvement:declared")
+            ).one()
+        assert entry.child_id == child_id
+        assert entry.basis == "relationship"
+
+    def test_no_one_declares_their_way_into_a_restricted_child(
+        self, client: TestClient, world: DemoWorld
+    ) -> None:
+        [restriction] = world.partnership.casework.restrictions
+        child_id = world.id(restriction.child_key)
+        sign_in(client, world, "police-officer")
+        token = form_token(client, f"/children/{child_id}/declare-involvement")
+        refused = client.post(
+            f"/children/{child_id}/declare-involvement",
+            data={
+                "role": "police_officer_in_case",
+                "csrf_token": token,
+                "reason": "Officer in the case after a domestic incident at the home on Friday.",
+            },
+        )
+        assert refused.status_code == 404

@@ -136,6 +136,19 @@ CASES = (
         only(CASE_ROLES, 422),
         {"reason": "short"},
     ),
+    Case(
+        "GET",
+        "/children/{child_id}/declare-involvement",
+        "/children/{child}/declare-involvement",
+        only(CASE_ROLES),
+    ),
+    Case(
+        "POST",
+        "/children/{child_id}/declare-involvement",
+        "/children/{child}/declare-involvement",
+        only(CASE_ROLES, 422),
+        {},
+    ),
     Case("GET", "/privacy/break-glass", "/privacy/break-glass", only({"privacy-officer"})),
     Case(
         "POST",

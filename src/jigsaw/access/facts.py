@@ -4,13 +4,13 @@ None of these commit; the calling service does, with its audit row.
 """
 
 import uuid
-from datetime import datetime, timedelta
+from datetime import date, datetime, timedelta
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from jigsaw.access.actor import Actor
-from jigsaw.access.models import BreakGlassGrant, Involvement
+from jigsaw.access.models import BreakGlassGrant, Involvement, InvolvementRole
 
 
 def add_break_glass_grant(
@@ -36,6 +36,31 @@ def add_break_glass_grant(
     )
     session.add(grant)
     return grant
+
+
+def add_declared_involvement(
+    session: Session,
+    actor: Actor,
+    *,
+    child_id: uuid.UUID,
+    role: InvolvementRole,
+    reason: str,
+    today: date,
+) -> Involvement:
+    """Record that the actor now works with a child, in their own words, from today."""
+    if actor.id is None or actor.organisation_id is None:
+        raise ValueError("only signed-in users declare an involvement")
+    involvement = Involvement(
+        id=uuid.uuid4(),
+        child_id=child_id,
+        organisation_id=actor.organisation_id,
+        user_id=actor.id,
+        role=role,
+        started_on=today,
+        declared_reason=reason,
+    )
+    session.add(involvement)
+    return involvement
 
 
 def involvements_of(session: Session, child_id: uuid.UUID) -> list[Involvement]:

@@ -46,6 +46,8 @@ class Involvement(IdMixin, Base):
     role: Mapped[InvolvementRole] = enum_column(InvolvementRole)
     started_on: Mapped[date]
     ended_on: Mapped[date | None]
+    # Set when a practitioner declared the involvement themselves, saying why (audited).
+    declared_reason: Mapped[str | None] = mapped_column(Text)
 
 
 class MashCase(IdMixin, Base):

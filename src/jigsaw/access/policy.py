@@ -121,6 +121,11 @@ def may_break_glass(session: Session, actor: Actor, child_id: uuid.UUID) -> bool
     return session.get(Restriction, child_id) is None
 
 
+def may_declare_involvement(session: Session, actor: Actor, child_id: uuid.UUID) -> bool:
+    """Whether the actor may record that they work with this child (never a restricted one)."""
+    return may_break_glass(session, actor, child_id)
+
+
 def visible_child_ids(actor: Actor, *, now: datetime) -> Select[Any]:
     """The ids of every child the actor may reach: the scope for searches and lists.
 

@@ -81,6 +81,28 @@ def break_glass(
     return redirect(f"/children/{child_id}")
 
 
+@pages.get("/children/{child_id}/declare-involvement")
+def declare_involvement_form(request: Request, actor: Reader, child_id: uuid.UUID) -> HTMLResponse:  # noqa: ARG001
+    """Say that you work with a child, and how."""
+    context = {"child_id": child_id, "roles": services.DECLARABLE_ROLES, "role": "", "reason": ""}
+    return render(request, "children/declare_involvement.html", context)
+
+
+@pages.post("/children/{child_id}/declare-involvement")
+def declare_involvement(
+    request: Request, uow: UowDep, actor: Reader, child_id: uuid.UUID,
+    role: Annotated[str, Form()] = "", reason: Annotated[str, Form()] = "",
+) -> Response:  # fmt: skip
+    """Record the involvement, then open the record."""
+    try:
+        services.declare_involvement(uow, actor, child_id=child_id, role=role, reason=reason)
+    except Invalid as error:
+        context = {"child_id": child_id, "roles": services.DECLARABLE_ROLES, "role": role,
+                   "reason": reason, "errors": error.errors}  # fmt: skip
+        return render(request, "children/declare_involvement.html", context, status=422)
+    return redirect(f"/children/{child_id}")
+
+
 @api.post("/children/search", response_model=list[SearchResultView])
 def search_children(uow: UowDep, actor: Reader, form: ChildSearchForm) -> list[SearchResultView]:
     """Find a child; records the caller may not open come back as a minimal preview."""

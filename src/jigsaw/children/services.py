@@ -9,7 +9,7 @@ from sqlalchemy import select
 from jigsaw import accounts, audit
 from jigsaw.access import facts, policy
 from jigsaw.access.actor import Actor
-from jigsaw.access.models import BreakGlassGrant, Involvement
+from jigsaw.access.models import BreakGlassGrant, Involvement, InvolvementRole
 from jigsaw.access.policy import ChildAccess
 from jigsaw.access.vocabulary import AccessBasis
 from jigsaw.accounts.queries import AccessLine
@@ -106,3 +106,53 @@ def recent_accesses(
             uow, record.child.id, limit=ACCESS_PANEL_LIMIT
         )
         return accounts.describe_accesses(uow, entries)
+
+
+# What a practitioner may say their work with a child is (organisation-wide roles are
+# recorded by agency systems and admins, not declared by one person).
+DECLARABLE_ROLES = (
+    InvolvementRole.CLASS_TEACHER,
+    InvolvementRole.SCHOOL_NURSE,
+    InvolvementRole.HEALTH_VISITOR,
+    InvolvementRole.EARLY_HELP_WORKER,
+    InvolvementRole.POLICE_OFFICER_IN_CASE,
+    InvolvementRole.ALLOCATED_SOCIAL_WORKER,
+    InvolvementRole.OTHER,
+)
+
+
+def declare_involvement(
+    uow: UnitOfWork, actor: Actor, *, child_id: uuid.UUID, role: str, reason: str
+) -> Involvement:
+    """Record that the actor now works with a child, with why, so they may open the record.
+
+    Unlike break-glass this lasts, so it is a relationship; it is audited with its reason's
+    involvement and shows in the child's access report.
+
+    Raises:
+        NotFound: no such child, a restricted child, or the actor may not declare one.
+        Invalid: no role chosen, or the reason is too short to stand behind.
+    """
+    errors = {}
+    if role not in {r.value for r in DECLARABLE_ROLES}:
+        errors["role"] = "Select how you work with the child"
+    cleaned = " ".join(reason.split())
+    if len(cleaned) < REASON_MIN_LENGTH:
+        errors["reason"] = "Say how you work with this child, in a sentence or two"
+    if errors:
+        raise Invalid(errors)
+    with uow:
+        if uow.session.get(Child, child_id) is None:
+            raise NotFound("child")
+        if not policy.may_declare_involvement(uow.session, actor, child_id):
+            raise NotFound("child")
+        involvement = facts.add_declared_involvement(
+            uow.session, actor, child_id=child_id, role=InvolvementRole(role),
+            reason=cleaned, today=clock.today(),
+        )  # fmt: skip
+        uow.flush()
+        audit.record(uow, actor, "involvement:declared", subject_type="involvement",
+                     subject_id=involvement.id, child_id=child_id,
+                     basis=AccessBasis.RELATIONSHIP, basis_id=involvement.id)  # fmt: skip
+        uow.commit()
+    return involvement
