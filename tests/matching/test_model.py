@@ -179,3 +179,32 @@ def test_load_model_rejects_a_zero_probability(tmp_path: Path) -> None:
     fields["sex"]["same"]["u"] = 0
     with pytest.raises(ModelFileError, match=r"sex\.same\.u"):
         load_model(_write(tmp_path, data))
+
+
+def test_possible_twins_are_capped_at_possible_so_a_person_checks() -> None:
+    from datetime import date  # noqa: PLC0415
+
+    from jigsaw.matching import Band, PersonRecord, load_model, score  # noqa: PLC0415
+    from jigsaw.matching.model import TWIN_RULE  # noqa: PLC0415
+
+    model = load_model()
+    jake = PersonRecord(
+        given_names="Jake",
+        family_name="Smith",
+        date_of_birth=date(2016, 4, 2),
+        sex="male",
+        postcode="EM4 2GX",
+    )
+    tom = PersonRecord(
+        given_names="Tom",
+        family_name="Smith",
+        date_of_birth=date(2016, 4, 2),
+        sex="male",
+        postcode="EM4 2GX",
+    )
+    twins = score(jake, tom, model)
+    assert twins.band is Band.POSSIBLE
+    assert twins.rule == TWIN_RULE
+    same = score(jake, jake, model)
+    assert same.band is Band.MATCH
+    assert same.rule is None

@@ -138,6 +138,7 @@ class SearchResultView(BaseModel):
     agencies: list[str]
     may_open: bool
     explanation: list[str]
+    rule: str | None
 
     @classmethod
     def from_result(cls, result: SearchResult) -> "SearchResultView":
@@ -152,4 +153,5 @@ class SearchResultView(BaseModel):
             agencies=list(result.agencies),
             may_open=result.may_open,
             explanation=[evidence.text for evidence in result.match.explanation],
+            rule=result.match.rule,
         )

@@ -22,6 +22,7 @@ from jigsaw.matching import comparisons
 from jigsaw.matching.explain import describe
 from jigsaw.matching.levels import (
     LEVELS_BY_FIELD,
+    DateOfBirthLevel,
     FamilyNameLevel,
     Field,
     GivenNameLevel,
@@ -32,6 +33,9 @@ from jigsaw.matching.records import PersonRecord
 MATCH_THRESHOLD = 0.95
 POSSIBLE_THRESHOLD = 0.85
 NHS_CONFLICT_RULE = "different NHS numbers: never the same child"
+TWIN_RULE = "same birthday and family, different first name: could be a twin, so check"
+# Where the twin rule caps a score: inside the "possible" band, so a person always checks.
+TWIN_CAP = 0.9
 
 _COMPARE: dict[Field, Callable[[PersonRecord, PersonRecord], StrEnum]] = {
     Field.GIVEN_NAME: comparisons.compare_given_name,
@@ -142,7 +146,21 @@ def score(query: PersonRecord, candidate: PersonRecord, model: MatchModel) -> Ma
         return MatchScore(0.0, Band.UNLIKELY, -math.inf, evidence, rule=NHS_CONFLICT_RULE)
     total = math.log2(model.prior / (1 - model.prior)) + sum(item.weight for item in evidence)
     probability = _probability_from_weight(total)
+    if probability > TWIN_CAP and _could_be_a_twin(evidence):
+        # Same-sex twins at one address look like one child who moved nothing but a name;
+        # the model cannot tell them apart, so a person must.
+        return MatchScore(TWIN_CAP, band_for(TWIN_CAP), total, evidence, rule=TWIN_RULE)
     return MatchScore(probability, band_for(probability), total, evidence)
+
+
+def _could_be_a_twin(evidence: tuple[FieldEvidence, ...]) -> bool:
+    levels = {item.field: item.level for item in evidence}
+    return (
+        levels[Field.GIVEN_NAME] == GivenNameLevel.DIFFERENT
+        and levels[Field.DATE_OF_BIRTH] == DateOfBirthLevel.EXACT
+        and levels[Field.FAMILY_NAME] in {FamilyNameLevel.EXACT, FamilyNameLevel.PART}
+        and levels[Field.NHS_NUMBER] != IdentifierLevel.SAME
+    )
 
 
 def _evidence(
