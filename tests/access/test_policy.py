@@ -270,17 +270,29 @@ def test_privacy_officers_review_only_their_own_organisations_break_glass(
     assert by_police == []
 
 
-def test_who_may_see_a_child_listed_in_search(uow: UnitOfWork, world: DemoWorld) -> None:
+def test_who_may_see_a_child_listed_in_search_and_who_may_open_it(
+    uow: UnitOfWork, world: DemoWorld
+) -> None:
     [restriction] = world.partnership.casework.restrictions
     hidden, listed = world.id(restriction.child_key), pupil(world)
     officer = actor(uow, world, "privacy-officer")
     police = actor(uow, world, "police-officer")
+    teacher = actor(uow, world, "teacher-oakfield")
     named = actor(uow, world, "social-worker")
+    both = [hidden, listed]
     with uow:
-        assert not policy.may_appear_in_search(uow.session, officer, listed)
-        assert policy.may_appear_in_search(uow.session, police, listed)
-        assert not policy.may_appear_in_search(uow.session, police, hidden)
-        assert policy.may_appear_in_search(uow.session, named, hidden)
+        now = clock.now()
+        assert policy.searchable_among(uow.session, officer, both) == set()
+        assert policy.searchable_among(uow.session, police, both) == {listed}
+        assert policy.searchable_among(uow.session, named, both) == {hidden, listed}
+        assert policy.reachable_among(uow.session, police, both, now=now) == set()
+        assert policy.reachable_among(uow.session, teacher, both, now=now) == {listed}
+        for who in (police, teacher, named):
+            for child in both:
+                opens = policy.child_access(uow.session, who, child, now=now) is not None
+                assert opens == (
+                    child in policy.reachable_among(uow.session, who, [child], now=now)
+                )
 
 
 def test_only_signed_in_users_declare_an_involvement(uow: UnitOfWork, world: DemoWorld) -> None:

@@ -71,3 +71,18 @@ def involvements_of(session: Session, child_id: uuid.UUID) -> list[Involvement]:
         .order_by(Involvement.ended_on.is_not(None), Involvement.started_on.desc())
     )
     return list(session.scalars(query))
+
+
+def involved_organisations(
+    session: Session, child_ids: list[uuid.UUID]
+) -> dict[uuid.UUID, set[uuid.UUID]]:
+    """The organisations currently involved with each child (one query)."""
+    rows = session.execute(
+        select(Involvement.child_id, Involvement.organisation_id).where(
+            Involvement.child_id.in_(child_ids), Involvement.ended_on.is_(None)
+        )
+    )
+    found: dict[uuid.UUID, set[uuid.UUID]] = {child_id: set() for child_id in child_ids}
+    for child_id, organisation_id in rows:
+        found[child_id].add(organisation_id)
+    return found

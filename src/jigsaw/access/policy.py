@@ -225,13 +225,27 @@ def reviewable_break_glass(actor: Actor) -> ColumnElement[bool]:
     return BreakGlassGrant.organisation_id == actor.organisation_id
 
 
-def may_appear_in_search(session: Session, actor: Actor, child_id: uuid.UUID) -> bool:
-    """Whether a child may be listed (as a preview) in the actor's search results.
-
-    Restricted children appear only to the users named on them.
-    """
+def searchable_among(session: Session, actor: Actor, child_ids: list[uuid.UUID]) -> set[uuid.UUID]:
+    """Which of these children may be listed in the actor's search (two queries in all)."""
     if not can(actor, Permission.CHILD_READ):
-        return False
-    if session.get(Restriction, child_id) is None:
-        return True
-    return _named_on_restriction(session, actor, child_id) is not None
+        return set()
+    restricted = set(
+        session.scalars(select(Restriction.child_id).where(Restriction.child_id.in_(child_ids)))
+    )
+    named = set(
+        session.scalars(
+            select(RestrictionMember.child_id).where(
+                RestrictionMember.child_id.in_(restricted), RestrictionMember.user_id == actor.id
+            )
+        )
+    )
+    return set(child_ids) - (restricted - named)
+
+
+def reachable_among(
+    session: Session, actor: Actor, child_ids: list[uuid.UUID], *, now: datetime
+) -> set[uuid.UUID]:
+    """Which of these children the actor may open (one query, the same rules as child_access)."""
+    visible = visible_child_ids(actor, now=now).subquery()
+    query = select(visible.c.child_id).where(visible.c.child_id.in_(child_ids))
+    return set(session.scalars(query))
