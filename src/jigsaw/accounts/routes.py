@@ -10,9 +10,8 @@ from jigsaw.accounts import SessionStage, queries
 from jigsaw.accounts import services as accounts
 from jigsaw.core.errors import Invalid
 from jigsaw.web.auth import SESSION_COOKIE, STAGE_PAGES, Public, SignedIn, current_viewer
-from jigsaw.web.auth import session_rules as rules_of
 from jigsaw.web.csrf import csrf_protect
-from jigsaw.web.deps import UowDep
+from jigsaw.web.deps import RulesDep, SecretKeyDep, UowDep
 from jigsaw.web.pages import clear_session_cookie, redirect, render, safe_next, set_session_cookie
 
 router = APIRouter(include_in_schema=False, dependencies=[Depends(csrf_protect)])
@@ -42,15 +41,14 @@ def sign_in_form(request: Request, next: str = "/") -> Response:
 def sign_in(
     request: Request,
     uow: UowDep,
+    rules: RulesDep,
     email: FormText = "",
     password: FormText = "",
     next: FormText = "/",
 ) -> Response:
     """Check the email address and password, then go on to two-factor."""
     try:
-        ticket = accounts.sign_in(
-            uow, email=email, password=password, rules=rules_of(request.app.state.settings)
-        )
+        ticket = accounts.sign_in(uow, email=email, password=password, rules=rules)
     except Invalid as error:
         context = {"errors": error.errors, "email": email, "next": safe_next(next)}
         return render(request, "accounts/sign_in.html", context, status=422)
@@ -66,16 +64,13 @@ def two_factor_form(request: Request) -> HTMLResponse:
 
 
 @router.post("/sign-in/two-factor", dependencies=[Public])
-def verify_two_factor(request: Request, uow: UowDep, code: FormText = "") -> Response:
+def verify_two_factor(
+    request: Request, uow: UowDep, rules: RulesDep, secret_key: SecretKeyDep, code: FormText = ""
+) -> Response:
     """Check the code (or a recovery code) and finish signing in."""
-    settings = request.app.state.settings
     try:
         ticket = accounts.verify_two_factor(
-            uow,
-            token=_token(request),
-            code=code,
-            rules=rules_of(settings),
-            secret_key=request.app.state.secret_key,
+            uow, token=_token(request), code=code, rules=rules, secret_key=secret_key
         )
     except Invalid as error:
         return render(request, "accounts/two_factor.html", {"errors": error.errors}, status=422)
@@ -85,58 +80,38 @@ def verify_two_factor(request: Request, uow: UowDep, code: FormText = "") -> Res
 
 
 @router.get("/sign-in/enrol", dependencies=[Public])
-def enrolment_form(request: Request, uow: UowDep) -> HTMLResponse:
+def enrolment_form(
+    request: Request, uow: UowDep, rules: RulesDep, secret_key: SecretKeyDep
+) -> HTMLResponse:
     """Set up two-factor: a QR code drawn here, and the key to type in instead."""
-    secret, qr_code = accounts.start_enrolment(
-        uow,
-        token=_token(request),
-        rules=rules_of(request.app.state.settings),
-        secret_key=request.app.state.secret_key,
-    )
-    return render(request, "accounts/enrol.html", {"secret": secret, "qr_code": qr_code})
+    return _enrolment_page(request, uow, rules, secret_key, errors={})
 
 
 @router.post("/sign-in/enrol", dependencies=[Public])
-def confirm_enrolment(request: Request, uow: UowDep, code: FormText = "") -> Response:
+def confirm_enrolment(
+    request: Request, uow: UowDep, rules: RulesDep, secret_key: SecretKeyDep, code: FormText = ""
+) -> Response:
     """Confirm the authenticator; show the recovery codes once."""
     try:
         ticket, codes = accounts.confirm_enrolment(
-            uow,
-            token=_token(request),
-            code=code,
-            rules=rules_of(request.app.state.settings),
-            secret_key=request.app.state.secret_key,
+            uow, token=_token(request), code=code, rules=rules, secret_key=secret_key
         )
     except Invalid as error:
-        return enrolment_form_with_errors(request, uow, error.errors)
-    response = render(
-        request,
-        "accounts/recovery_codes.html",
-        {"codes": codes, "next": STAGE_PAGES.get(ticket.stage, "/")},
-    )
-    response.set_cookie(
-        SESSION_COOKIE,
-        ticket.token,
-        httponly=True,
-        samesite="lax",
-        secure=request.url.scheme == "https",
-        path="/",
-    )
+        return _enrolment_page(request, uow, rules, secret_key, errors=error.errors)
+    context = {"codes": codes, "next": STAGE_PAGES.get(ticket.stage, "/")}
+    response = render(request, "accounts/recovery_codes.html", context)
+    set_session_cookie(response, request, ticket.token)
     return response
 
 
-def enrolment_form_with_errors(
-    request: Request, uow: UowDep, errors: dict[str, str]
+def _enrolment_page(
+    request: Request, uow: UowDep, rules: RulesDep, secret_key: str, *, errors: dict[str, str]
 ) -> HTMLResponse:
-    """The enrolment page again, with what went wrong."""
     secret, qr_code = accounts.start_enrolment(
-        uow,
-        token=_token(request),
-        rules=rules_of(request.app.state.settings),
-        secret_key=request.app.state.secret_key,
+        uow, token=_token(request), rules=rules, secret_key=secret_key
     )
     context = {"secret": secret, "qr_code": qr_code, "errors": errors}
-    return render(request, "accounts/enrol.html", context, status=422)
+    return render(request, "accounts/enrol.html", context, status=422 if errors else 200)
 
 
 @router.get("/sign-in/password", dependencies=[Public])
@@ -146,14 +121,13 @@ def password_form(request: Request) -> HTMLResponse:
 
 
 @router.post("/sign-in/password", dependencies=[Public])
-def choose_password(request: Request, uow: UowDep, password: FormText = "") -> Response:
+def choose_password(
+    request: Request, uow: UowDep, rules: RulesDep, password: FormText = ""
+) -> Response:
     """Save the new password and finish signing in."""
     try:
         ticket = accounts.choose_password(
-            uow,
-            token=_token(request),
-            password=password,
-            rules=rules_of(request.app.state.settings),
+            uow, token=_token(request), password=password, rules=rules
         )
     except Invalid as error:
         return render(request, "accounts/password.html", {"errors": error.errors}, status=422)
@@ -161,9 +135,9 @@ def choose_password(request: Request, uow: UowDep, password: FormText = "") -> R
 
 
 @router.post("/sign-out", dependencies=[Public])
-def sign_out(request: Request, uow: UowDep) -> Response:
+def sign_out(request: Request, uow: UowDep, rules: RulesDep) -> Response:
     """End this session and forget its cookie."""
-    accounts.sign_out(uow, token=_token(request), rules=rules_of(request.app.state.settings))
+    accounts.sign_out(uow, token=_token(request), rules=rules)
     response = redirect("/sign-in")
     clear_session_cookie(response)
     return response

@@ -27,9 +27,8 @@ from jigsaw.accounts.services import sso
 from jigsaw.core import clock
 from jigsaw.core.errors import Invalid
 from jigsaw.web.auth import Public, Requires
-from jigsaw.web.auth import session_rules as rules_of
 from jigsaw.web.csrf import csrf_protect
-from jigsaw.web.deps import UowDep
+from jigsaw.web.deps import RulesDep, SecretKeyDep, UowDep
 from jigsaw.web.pages import redirect, render, set_session_cookie
 
 router = APIRouter(include_in_schema=False, dependencies=[Depends(csrf_protect)])
@@ -74,14 +73,19 @@ def begin_single_sign_on(request: Request, uow: UowDep, email: FormText = "") ->
 
 @router.get(CALLBACK_PATH, dependencies=[Public])
 def complete_single_sign_on(
-    request: Request, uow: UowDep, state: str = "", code: str = ""
+    request: Request,
+    uow: UowDep,
+    rules: RulesDep,
+    secret_key: SecretKeyDep,
+    state: str = "",
+    code: str = "",
 ) -> Response:
     """Back from the provider: check what it says, then open the session."""
     try:
         ticket = sso.complete_single_sign_on(
             uow, state=state, code=code, pending=_pending(request),
             redirect_uri=_callback_url(request),
-            rules=rules_of(request.app.state.settings), secret_key=request.app.state.secret_key,
+            rules=rules, secret_key=secret_key,
         )  # fmt: skip
     except Invalid as error:
         context = {"email": "", "errors": error.errors}

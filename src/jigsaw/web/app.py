@@ -26,7 +26,13 @@ from jigsaw.core.logging import configure_logging
 from jigsaw.jobs import JOBS, Worker
 from jigsaw.privacy import routes as privacy_routes
 from jigsaw.web import routes
-from jigsaw.web.auth import STAGE_PAGES, BearerRequired, SignInRequired, current_viewer
+from jigsaw.web.auth import (
+    STAGE_PAGES,
+    BearerRequired,
+    SignInRequired,
+    current_viewer,
+    session_rules,
+)
 from jigsaw.web.csrf import CsrfFailed
 from jigsaw.web.middleware import RequestContextMiddleware
 from jigsaw.web.problems import error_page, is_api_request, problem
@@ -98,6 +104,7 @@ def create_app(
     app.state.session_factory = session_factory or make_session_factory(app.state.engine)
     app.state.templates = make_templates(settings)
     app.state.secret_key = settings.secret("secret_key")
+    app.state.session_rules = session_rules(settings)
     app.mount("/static", StaticFiles(directory=STATIC_DIR), name="static")
     for router in ROUTERS:
         app.include_router(router)

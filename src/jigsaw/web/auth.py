@@ -70,7 +70,7 @@ def current_viewer(request: Request) -> Viewer | None:
     found = None
     if token:
         uow = UnitOfWork(request.app.state.session_factory)
-        found = accounts.session_user(uow, token, rules=session_rules(request.app.state.settings))
+        found = accounts.session_user(uow, token, rules=request.app.state.session_rules)
     viewer = None
     if found is not None:
         row, user = found

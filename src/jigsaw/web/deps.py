@@ -5,6 +5,7 @@ from typing import Annotated
 from fastapi import Depends, Request
 from fastapi.templating import Jinja2Templates
 
+from jigsaw.accounts.sessions import SessionRules
 from jigsaw.core.uow import UnitOfWork
 
 
@@ -19,5 +20,19 @@ def get_templates(request: Request) -> Jinja2Templates:
     return templates
 
 
+def get_session_rules(request: Request) -> SessionRules:
+    """How long sessions last and when sign-in locks, from the app's settings."""
+    rules: SessionRules = request.app.state.session_rules
+    return rules
+
+
+def get_secret_key(request: Request) -> str:
+    """The deployment's secret key (signs forms and cookies, seals stored secrets)."""
+    key: str = request.app.state.secret_key
+    return key
+
+
 UowDep = Annotated[UnitOfWork, Depends(get_uow)]
 TemplatesDep = Annotated[Jinja2Templates, Depends(get_templates)]
+RulesDep = Annotated[SessionRules, Depends(get_session_rules)]
+SecretKeyDep = Annotated[str, Depends(get_secret_key)]

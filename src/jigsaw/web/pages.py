@@ -4,7 +4,7 @@ from typing import Any
 from urllib.parse import urlsplit
 
 from fastapi import Request
-from fastapi.responses import HTMLResponse, RedirectResponse
+from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
 from jigsaw.web.auth import SESSION_COOKIE
 
@@ -35,7 +35,7 @@ def safe_next(target: str | None, default: str = "/") -> str:
     return target
 
 
-def set_session_cookie(response: RedirectResponse, request: Request, token: str) -> None:
+def set_session_cookie(response: Response, request: Request, token: str) -> None:
     """Give the browser its (rotated) session token; HttpOnly, never readable by script."""
     response.set_cookie(
         SESSION_COOKIE,
@@ -47,6 +47,6 @@ def set_session_cookie(response: RedirectResponse, request: Request, token: str)
     )
 
 
-def clear_session_cookie(response: RedirectResponse) -> None:
+def clear_session_cookie(response: Response) -> None:
     """Remove the session token from the browser."""
     response.delete_cookie(SESSION_COOKIE, path="/")

@@ -63,8 +63,7 @@ def sign_in(uow: UnitOfWork, *, email: str, password: str, rules: SessionRules) 
     now = clock.now()
     keys = throttle_keys(email)
     with uow:
-        if (until := locked_until(uow, keys, now=now)) is not None:
-            raise SignInLocked(math.ceil((until - now).total_seconds() / 60))
+        _refuse_if_locked(uow, keys, now=now)
         query = select(User).where(func.lower(User.email) == email.strip().lower())
         user = uow.session.scalar(query)
         live = user is not None and user.is_active
@@ -88,12 +87,11 @@ def session_user(
     uow: UnitOfWork, token: str, *, rules: SessionRules
 ) -> tuple[UserSession, User] | None:
     """The live session and its user for a browser's token (a query; commits the touch)."""
-    now = clock.now()
     with uow:
-        row = find_session(uow, token, now=now, rules=rules)
-        user = None if row is None else uow.session.get(User, row.user_id)
-        if row is None or user is None or not user.is_active:
+        found = _live_session(uow, token, rules=rules)
+        if found is None:
             return None
+        row, user = found
         _ = user.organisation, user.role_grants  # load for rendering after the block
         uow.commit()
         return row, user
@@ -155,8 +153,7 @@ def verify_two_factor(
     with uow:
         row, user = _at_stage(uow, token, SessionStage.NEEDS_TWO_FACTOR, rules=rules)
         keys = throttle_keys(user.email)
-        if (until := locked_until(uow, keys, now=now)) is not None:
-            raise SignInLocked(math.ceil((until - now).total_seconds() / 60))
+        _refuse_if_locked(uow, keys, now=now)
         if not _code_accepted(uow, user, code, now=now, secret_key=secret_key):
             record_failure(uow, keys, now=now, rules=rules)
             uow.commit()
@@ -192,11 +189,27 @@ def choose_password(
 def _at_stage(
     uow: UnitOfWork, token: str, stage: SessionStage, *, rules: SessionRules
 ) -> tuple[UserSession, User]:
+    found = _live_session(uow, token, rules=rules)
+    if found is None or found[0].stage is not stage:
+        raise NotFound("session")
+    return found
+
+
+def _live_session(
+    uow: UnitOfWork, token: str, *, rules: SessionRules
+) -> tuple[UserSession, User] | None:
+    """The session behind a token and its user, if both are still live."""
     row = find_session(uow, token, now=clock.now(), rules=rules)
     user = None if row is None else uow.session.get(User, row.user_id)
-    if row is None or user is None or row.stage is not stage or not user.is_active:
-        raise NotFound("session")
+    if row is None or user is None or not user.is_active:
+        return None
     return row, user
+
+
+def _refuse_if_locked(uow: UnitOfWork, keys: list[str], *, now: datetime) -> None:
+    """Raise ``SignInLocked`` while any of the keys is locked, saying for how long."""
+    if (until := locked_until(uow, keys, now=now)) is not None:
+        raise SignInLocked(math.ceil((until - now).total_seconds() / 60))
 
 
 def _after_two_factor(user: User) -> SessionStage:
