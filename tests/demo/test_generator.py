@@ -6,13 +6,13 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from jigsaw.access.vocabulary import AgencyKind, Role
-from jigsaw.children.rules import (
+from jigsaw.demo import MAX_CHILDREN, DemoPartnership, generate_partnership
+from jigsaw.matching.identifiers import (
     nhs_number_is_valid,
     normalise_postcode,
     postcode_is_valid,
     upn_is_valid,
 )
-from jigsaw.demo import MAX_CHILDREN, DemoPartnership, generate_partnership
 
 TODAY = date(2026, 5, 14)
 RELATIONSHIP_KINDS = {"parent", "carer", "sibling", "household_member"}

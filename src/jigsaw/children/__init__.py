@@ -16,7 +16,8 @@ from jigsaw.children.models import (
     Sex,
 )
 from jigsaw.children.queries import count_children
-from jigsaw.children.rules import (
+from jigsaw.children.search import SearchResult, find_children, index_keys
+from jigsaw.matching.identifiers import (
     format_nhs_number,
     nhs_check_digit,
     nhs_number_is_valid,
@@ -27,7 +28,6 @@ from jigsaw.children.rules import (
     upn_check_letter,
     upn_is_valid,
 )
-from jigsaw.children.search import SearchResult, find_children, index_keys
 
 __all__ = [
     "AbuseCategory",

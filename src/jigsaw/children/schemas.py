@@ -6,11 +6,11 @@ from datetime import date
 from pydantic import BaseModel
 
 from jigsaw.access.vocabulary import AccessBasis
-from jigsaw.children.rules import nhs_number_is_valid, normalise_nhs_number
 from jigsaw.children.search import SearchResult
 from jigsaw.children.services import ChildRecord
 from jigsaw.core.errors import Invalid
 from jigsaw.matching import PersonRecord
+from jigsaw.matching.identifiers import nhs_number_is_valid, normalise_nhs_number
 
 
 class ChildNameView(BaseModel):

@@ -10,7 +10,7 @@ import re
 import unicodedata
 
 # The pure identifier rules, not the capability: children uses matching to find children.
-from jigsaw.children.rules import normalise_nhs_number, normalise_postcode, normalise_upn
+from jigsaw.matching.identifiers import normalise_nhs_number, normalise_postcode, normalise_upn
 
 # Hyphen-minus, the Unicode hyphens and dashes (U+2010 to U+2015), spaces and a few slips.
 _SEPARATORS = re.compile(r"[\s\-\u2010-\u2015_/.,]+")

@@ -2,7 +2,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from jigsaw.children.rules import (
+from jigsaw.matching.identifiers import (
     format_nhs_number,
     nhs_check_digit,
     nhs_number_is_valid,

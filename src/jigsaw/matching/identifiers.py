@@ -1,4 +1,4 @@
-"""Identifier rules for children: NHS numbers, Unique Pupil Numbers and postcodes.
+"""Identifier rules: NHS numbers, Unique Pupil Numbers and postcodes.
 
 Pure functions with no I/O. They check the *shape* of an identifier only: a valid check digit
 does not mean the number was ever issued (guidance.md §6.1) and a well-formed postcode need not
