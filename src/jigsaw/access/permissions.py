@@ -17,12 +17,17 @@ class Permission(StrEnum):
     AUDIT_READ_USER_ACTIONS = "audit:read_user_actions"
     BREAK_GLASS_REQUEST = "break_glass:request"
     BREAK_GLASS_REVIEW = "break_glass:review"
+    CHILD_MERGE = "child:merge"
     CHILD_READ = "child:read"
+    MATCH_REVIEW = "match:review"
     ORGANISATION_MANAGE = "organisation:manage"
+    ROSTER_LINK = "roster:link"
     SERVICE_ACCOUNT_MANAGE = "service_account:manage"
     SUMMARY_READ = "summary:read"
     USER_MANAGE = "user:manage"
 
 
 # Permissions an API token may carry: what agency systems do, never administration.
-TOKEN_PERMISSIONS = frozenset({Permission.CHILD_READ, Permission.SUMMARY_READ})
+TOKEN_PERMISSIONS = frozenset(
+    {Permission.CHILD_READ, Permission.ROSTER_LINK, Permission.SUMMARY_READ}
+)

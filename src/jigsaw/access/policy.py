@@ -249,3 +249,40 @@ def reachable_among(
     visible = visible_child_ids(actor, now=now).subquery()
     query = select(visible.c.child_id).where(visible.c.child_id.in_(child_ids))
     return set(session.scalars(query))
+
+
+def may_link_roster(actor: Actor, organisation_id: uuid.UUID) -> bool:
+    """Whether the actor links this organisation's roster to the child index (its own only).
+
+    A system actor (the ``jigsaw link`` command, run by the operator) may link any
+    organisation's roster.
+    """
+    if actor.kind is ActorKind.SYSTEM:
+        return True
+    return can(actor, Permission.ROSTER_LINK) and actor.organisation_id == organisation_id
+
+
+def may_review_matches(actor: Actor, organisation_id: uuid.UUID) -> bool:
+    """Whether the actor settles the possible matches of this organisation's rosters."""
+    return can(actor, Permission.MATCH_REVIEW) and actor.organisation_id == organisation_id
+
+
+def may_merge_children(session: Session, actor: Actor, child_ids: list[uuid.UUID]) -> bool:
+    """Whether the actor may merge (or unmerge) these children's records.
+
+    Merging compares identity details only, never case content; restricted children are
+    never merged by anyone, because their existence must not be revealed by the queue.
+    """
+    if not can(actor, Permission.CHILD_MERGE):
+        return False
+    restricted = session.scalars(
+        select(Restriction.child_id).where(Restriction.child_id.in_(child_ids)).limit(1)
+    ).first()
+    return restricted is None
+
+
+def restricted_among(session: Session, child_ids: list[uuid.UUID]) -> set[uuid.UUID]:
+    """Which of these children are restricted (kept out of every queue and batch decision)."""
+    return set(
+        session.scalars(select(Restriction.child_id).where(Restriction.child_id.in_(child_ids)))
+    )

@@ -11,16 +11,21 @@ from jigsaw.access.vocabulary import Role
 
 _EVERYONE = frozenset({P.ACCOUNT_MANAGE_OWN, P.SUMMARY_READ})
 _CASE_WORK = _EVERYONE | {P.CHILD_READ, P.BREAK_GLASS_REQUEST, P.AUDIT_READ_CHILD_ACCESSES}
+# Those who act for their organisation also link its roster and settle its possible matches.
+_ORGANISATION_CASE_WORK = _CASE_WORK | {P.ROSTER_LINK, P.MATCH_REVIEW}
 
 ROLE_PERMISSIONS: MappingProxyType[Role, frozenset[P]] = MappingProxyType(
     {
         Role.PRACTITIONER: _CASE_WORK,
-        Role.DESIGNATED_SAFEGUARDING_LEAD: _CASE_WORK,
+        Role.DESIGNATED_SAFEGUARDING_LEAD: _ORGANISATION_CASE_WORK,
         Role.MASH_PRACTITIONER: _CASE_WORK,
-        Role.MASH_MANAGER: _CASE_WORK,
+        # The MASH manager keeps the partnership's child index clean: merges duplicates.
+        Role.MASH_MANAGER: _CASE_WORK | {P.CHILD_MERGE},
         Role.CONSULTATION_ADVISOR: _CASE_WORK,
-        Role.SOCIAL_WORKER: _CASE_WORK,
-        Role.ORGANISATION_ADMIN: _EVERYONE | {P.USER_MANAGE, P.SERVICE_ACCOUNT_MANAGE},
+        Role.SOCIAL_WORKER: _ORGANISATION_CASE_WORK,
+        # An organisation's data manager uploads its roster; settling matches is case work.
+        Role.ORGANISATION_ADMIN: _EVERYONE
+        | {P.USER_MANAGE, P.SERVICE_ACCOUNT_MANAGE, P.ROSTER_LINK},
         Role.PRIVACY_OFFICER: _EVERYONE
         | {P.AUDIT_READ_CHILD_ACCESSES, P.AUDIT_READ_USER_ACTIONS, P.BREAK_GLASS_REVIEW},
         Role.SYSTEM_ADMIN: _EVERYONE

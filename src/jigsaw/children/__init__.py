@@ -16,7 +16,7 @@ from jigsaw.children.models import (
     Sex,
 )
 from jigsaw.children.queries import count_children
-from jigsaw.children.search import SearchResult, find_children, index_keys
+from jigsaw.children.search import SearchResult, find_children
 from jigsaw.matching.identifiers import (
     format_nhs_number,
     nhs_check_digit,
@@ -49,7 +49,6 @@ __all__ = [
     "count_children",
     "find_children",
     "format_nhs_number",
-    "index_keys",
     "nhs_check_digit",
     "nhs_number_is_valid",
     "normalise_nhs_number",

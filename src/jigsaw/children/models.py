@@ -4,7 +4,16 @@ import uuid
 from datetime import date, datetime
 from enum import StrEnum
 
-from sqlalchemy import CheckConstraint, ForeignKey, Index, String, UniqueConstraint
+from sqlalchemy import (
+    JSON,
+    CheckConstraint,
+    Float,
+    ForeignKey,
+    Index,
+    String,
+    Text,
+    UniqueConstraint,
+)
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from jigsaw.core.db import Base, IdMixin, enum_column
@@ -53,6 +62,8 @@ class Child(IdMixin, Base):
     date_of_birth_estimated: Mapped[bool] = mapped_column(default=False)
     sex: Mapped[Sex] = enum_column(Sex)
     created_at: Mapped[datetime]
+    # Set when this record was merged into another as a duplicate: links to it redirect there.
+    merged_into_id: Mapped[uuid.UUID | None] = mapped_column(ForeignKey("children.id"), index=True)
 
     names: Mapped[list["ChildName"]] = relationship(back_populates="child")
     identifiers: Mapped[list["ChildIdentifier"]] = relationship(back_populates="child")
@@ -122,6 +133,8 @@ class Adult(IdMixin, Base):
     family_name: Mapped[str] = mapped_column(String(200), index=True)
     date_of_birth: Mapped[date | None]
     sex: Mapped[Sex] = enum_column(Sex)
+    # An expectant mother's NHS number: unborn children's plans are held against it (CP-IS).
+    nhs_number: Mapped[str | None] = mapped_column(String(10), index=True)
     address_id: Mapped[uuid.UUID | None] = mapped_column(ForeignKey("addresses.id"))
     created_at: Mapped[datetime]
 
@@ -150,6 +163,8 @@ class FlagKind(StrEnum):
     CHILD_PROTECTION_PLAN = "child_protection_plan"
     LOOKED_AFTER = "looked_after"
     CHILD_IN_NEED = "child_in_need"
+    # Held against the expectant parent until the birth, then moved to the child (as CP-IS).
+    UNBORN_CHILD_PROTECTION_PLAN = "unborn_child_protection_plan"
 
 
 class AbuseCategory(StrEnum):
@@ -166,11 +181,21 @@ class ChildFlag(IdMixin, Base):
     """A status flag with dates: a child protection plan, looked after, child in need.
 
     Recorded by the organisation responsible (children's social care), as CP-IS holds them.
+    An unborn child's plan has no child yet: it names the expectant parent and the due date.
     """
 
     __tablename__ = "child_flags"
+    __table_args__ = (
+        CheckConstraint(
+            "(child_id IS NULL) <> (expectant_parent_id IS NULL)", name="child_or_expectant_parent"
+        ),
+    )
 
-    child_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("children.id"), index=True)
+    child_id: Mapped[uuid.UUID | None] = mapped_column(ForeignKey("children.id"), index=True)
+    expectant_parent_id: Mapped[uuid.UUID | None] = mapped_column(
+        ForeignKey("adults.id"), index=True
+    )
+    due_on: Mapped[date | None]
     kind: Mapped[FlagKind] = enum_column(FlagKind)
     category: Mapped[AbuseCategory | None] = enum_column(AbuseCategory, nullable=True)
     recorded_by_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("organisations.id"))
@@ -191,3 +216,74 @@ class ChildMatchKey(Base):
     child_id: Mapped[uuid.UUID] = mapped_column(
         ForeignKey("children.id"), primary_key=True, index=True
     )
+
+
+class ChildMatchRecord(Base):
+    """The identity facts the matcher compares, one row per child in the index.
+
+    Kept beside ``child_match_keys`` so that a search reads its candidates in one query and
+    batch linking and training export the index as one table. Holds personal data: store
+    it like the record itself and never log it.
+    """
+
+    __tablename__ = "child_match_records"
+
+    child_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("children.id"), primary_key=True)
+    given_names: Mapped[str] = mapped_column(String(200))
+    family_name: Mapped[str] = mapped_column(String(200))
+    # Earlier family names, joined with "|".
+    previous_family_names: Mapped[str] = mapped_column(String(400), default="")
+    date_of_birth: Mapped[date | None]
+    sex: Mapped[str | None] = mapped_column(String(10))
+    postcode: Mapped[str | None] = mapped_column(String(10))
+    nhs_number: Mapped[str | None] = mapped_column(String(10))
+    upn: Mapped[str | None] = mapped_column(String(13))
+    household_key: Mapped[str | None] = mapped_column(String(64))
+
+
+class ChildMerge(IdMixin, Base):
+    """One duplicate record merged into another, and everything moved, so it can be undone.
+
+    ``moved`` lists the rows repointed from the merged-away child to the kept one, as
+    ``{"table": ..., "id": ...}``; unmerging points exactly those rows back.
+    """
+
+    __tablename__ = "child_merges"
+
+    kept_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("children.id"), index=True)
+    merged_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("children.id"), index=True)
+    merged_by_id: Mapped[uuid.UUID | None] = mapped_column(ForeignKey("users.id"))
+    merged_at: Mapped[datetime]
+    reason: Mapped[str] = mapped_column(Text)
+    moved: Mapped[list[dict[str, str]]] = mapped_column(JSON)
+    unmerged_at: Mapped[datetime | None]
+    unmerged_by_id: Mapped[uuid.UUID | None] = mapped_column(ForeignKey("users.id"))
+
+
+class ReviewStatus(StrEnum):
+    """Where a queued decision stands."""
+
+    OPEN = "open"
+    MERGED = "merged"
+    NOT_DUPLICATE = "not_duplicate"
+
+
+class DuplicateReview(IdMixin, Base):
+    """Two children in the index who are likely the same child, queued for a person to decide.
+
+    The pair is stored with the smaller id first so that it is queued once.
+    """
+
+    __tablename__ = "duplicate_reviews"
+    __table_args__ = (UniqueConstraint("child_id", "other_child_id"),)
+
+    child_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("children.id"), index=True)
+    other_child_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("children.id"), index=True)
+    probability: Mapped[float] = mapped_column(Float)
+    # Per-field evidence as [{"field", "level", "weight"}]; words are made when shown.
+    evidence: Mapped[list[dict[str, object]]] = mapped_column(JSON)
+    rule: Mapped[str | None] = mapped_column(String(200))
+    status: Mapped[ReviewStatus] = enum_column(ReviewStatus, index=True)
+    found_at: Mapped[datetime]
+    decided_at: Mapped[datetime | None]
+    decided_by_id: Mapped[uuid.UUID | None] = mapped_column(ForeignKey("users.id"))

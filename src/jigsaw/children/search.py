@@ -6,7 +6,6 @@ they hold), as ContactPoint did. Restricted children never appear to anyone not 
 """
 
 import uuid
-from collections import defaultdict
 from dataclasses import dataclass
 from functools import cache
 
@@ -17,16 +16,8 @@ from jigsaw.access import facts, policy
 from jigsaw.access.actor import Actor
 from jigsaw.access.permissions import Permission
 from jigsaw.accounts import Organisation
-from jigsaw.children.models import (
-    Address,
-    Child,
-    ChildAddress,
-    ChildIdentifier,
-    ChildMatchKey,
-    ChildName,
-    IdentifierScheme,
-    NameKind,
-)
+from jigsaw.children import index
+from jigsaw.children.models import ChildMatchKey
 from jigsaw.core import clock
 from jigsaw.core.uow import UnitOfWork
 from jigsaw.matching import (
@@ -74,7 +65,7 @@ def find_children(uow: UnitOfWork, actor: Actor, *, query: PersonRecord) -> list
             select(ChildMatchKey.child_id).where(ChildMatchKey.key.in_(blocking_keys(query)))
             .distinct().limit(CANDIDATE_LIMIT)
         ))  # fmt: skip
-        records = candidate_records(uow, ids)
+        records = index.indexed_records(uow.session, ids)
         model = matching_model()
         scored = sorted(
             ((child_id, score(query, record, model)) for child_id, record in records.items()),
@@ -87,53 +78,6 @@ def find_children(uow: UnitOfWork, actor: Actor, *, query: PersonRecord) -> list
                           subject_ids=[r.child_id for r in results])  # fmt: skip
         uow.commit()
     return results
-
-
-def candidate_records(uow: UnitOfWork, ids: list[uuid.UUID]) -> dict[uuid.UUID, PersonRecord]:
-    """What the scorer compares, for each candidate, in four queries whatever their number."""
-    session = uow.session
-    children = {c.id: c for c in session.scalars(select(Child).where(Child.id.in_(ids)))}
-    names: dict[uuid.UUID, list[ChildName]] = defaultdict(list)
-    for name in session.scalars(select(ChildName).where(ChildName.child_id.in_(ids))):
-        names[name.child_id].append(name)
-    identifiers: dict[uuid.UUID, dict[IdentifierScheme, str]] = defaultdict(dict)
-    for identifier in session.scalars(
-        select(ChildIdentifier).where(ChildIdentifier.child_id.in_(ids))
-    ):
-        identifiers[identifier.child_id][identifier.scheme] = identifier.value
-    homes = current_addresses(uow, ids)
-    return {
-        child_id: _person(child, names[child_id], identifiers[child_id], homes.get(child_id))
-        for child_id, child in children.items()
-        if any(n.kind is NameKind.LEGAL for n in names[child_id])
-    }
-
-
-def current_addresses(uow: UnitOfWork, ids: list[uuid.UUID]) -> dict[uuid.UUID, Address]:
-    """Where each child lives now."""
-    rows = uow.session.execute(
-        select(ChildAddress.child_id, Address)
-        .join(Address, Address.id == ChildAddress.address_id)
-        .where(ChildAddress.child_id.in_(ids), ChildAddress.valid_to.is_(None))
-    )
-    return {row[0]: row[1] for row in rows}
-
-
-def _person(
-    child: Child, names: list[ChildName], ids: dict[IdentifierScheme, str], home: Address | None
-) -> PersonRecord:
-    legal = next(n for n in names if n.kind is NameKind.LEGAL)
-    return PersonRecord(
-        given_names=legal.given_names,
-        family_name=legal.family_name,
-        previous_family_names=tuple(n.family_name for n in names if n.kind is NameKind.PREVIOUS),
-        date_of_birth=child.date_of_birth,
-        sex=child.sex,
-        postcode=home.postcode if home else None,
-        nhs_number=ids.get(IdentifierScheme.NHS_NUMBER),
-        upn=ids.get(IdentifierScheme.UPN),
-        household_key=str(home.id) if home else None,
-    )
 
 
 def _describe(
@@ -169,8 +113,3 @@ def _describe(
             may_open=child_id in openable,
         ))  # fmt: skip
     return results
-
-
-def index_keys(child_id: uuid.UUID, record: PersonRecord) -> list[dict[str, object]]:
-    """The match-key rows that let searches find a child."""
-    return [{"key": key[:120], "child_id": child_id} for key in sorted(blocking_keys(record))]

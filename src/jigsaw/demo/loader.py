@@ -26,6 +26,7 @@ from jigsaw.access.models import (
 from jigsaw.access.vocabulary import AgencyKind
 from jigsaw.accounts.passwords import hash_password
 from jigsaw.accounts.two_factor import new_secret
+from jigsaw.children import index
 from jigsaw.core import clock
 from jigsaw.core.sealing import seal, unseal
 from jigsaw.core.uow import UnitOfWork
@@ -228,15 +229,16 @@ def _children(load: "_Load") -> None:
     _insert(uow, children.ChildIdentifier, _child_identifiers(data, ids))
     _insert(uow, children.ChildAddress, _child_addresses(data, ids))
     postcodes = {address.key: address.postcode for address in data.addresses}
-    _insert(uow, children.ChildMatchKey, [
-        row for child in data.children
-        for row in children.index_keys(ids(child.key), PersonRecord(
+    index.add_to_index(uow.session, (
+        (ids(child.key), PersonRecord(
             given_names=child.given_names, family_name=child.family_name,
             previous_family_names=tuple(filter(None, [child.previous_family_name])),
             date_of_birth=child.date_of_birth, sex=child.sex,
             postcode=postcodes[child.address_key], nhs_number=child.nhs_number, upn=child.upn,
+            household_key=str(ids(child.address_key)),
         ))
-    ])  # fmt: skip
+        for child in data.children
+    ))  # fmt: skip
     audit.record_many(
         uow, actor, "child:recorded", subject_type="child", subject_ids=[row["id"] for row in rows]
     )

@@ -9,9 +9,10 @@ from jigsaw.accounts import models as accounts_models
 from jigsaw.audit import models as audit_models
 from jigsaw.children import models as children_models
 from jigsaw.core.db import ENUM_LENGTH, Base, StrEnumValue, UtcDateTime
+from jigsaw.linking import models as linking_models
 
 metadata = Base.metadata
-MODEL_MODULES = (access_models, accounts_models, audit_models, children_models)
+MODEL_MODULES = (access_models, accounts_models, audit_models, children_models, linking_models)
 
 
 def render_item(
