@@ -16,3 +16,27 @@ class Benchmark:
     target: str = ""
     # How many operations one run performs, for a per-second rate (0: no rate shown).
     ops: int = 0
+
+
+@dataclass(frozen=True)
+class Figure:
+    """One reported figure of a measurement: a latency percentile, an F1 score, a ratio."""
+
+    name: str
+    value: str
+    target: str = ""
+    # Whether the figure meets its target (None: no target to meet).
+    met: bool | None = None
+
+
+@dataclass(frozen=True)
+class Measurement:
+    """A piece of work that reports its own figures (percentiles, quality), not one timing.
+
+    ``measure()`` does the work and returns the figures; BENCHMARKS.md lists them in a table
+    of their own, with a note of how each was measured.
+    """
+
+    name: str
+    measure: Callable[[], list[Figure]]
+    how: str = ""
