@@ -2,29 +2,35 @@
 
 Scoring every child in the index against every search is too slow, so the database keeps, for
 each record, the keys below, and a search fetches only candidates sharing at least one key with
-the query. The keys are chosen so that one wrong or missing field never loses the true match:
+the query. The keys are chosen so that one wrong or missing field never loses the true match,
+while each key stays narrow enough that a search of a million children scores a few dozen:
 
 =============================================  ===============================================
 key                                            still shared when ...
 =============================================  ===============================================
 ``nhs:<digits>``                               anything but the NHS number is wrong
 ``upn:<upn>``                                  anything but the UPN is wrong
-``dob:<yyyy-mm-dd>``                           a name is mistyped or the child has moved
-``dobym:<yyyy-mm>+sdx:<soundex family>``       the day is wrong or the given name differs
-``pc:<postcode>+dmg:<metaphone given>``        the date of birth is wrong or missing
-``dmg:<metaphone given>+dmf:<metaphone         the date of birth is transposed or the day or
-family>+yob:<yyyy>``                           month is wrong, and the postcode has changed
+``dob:<yyyy-mm-dd>+sdx:<soundex family>``      the given name is wrong or the child has moved
+``dob:<yyyy-mm-dd>+gk:<given key>``            the family name is wrong or has changed
+``dobym:<yyyy-mm>+sdx:<soundex family>``       the day is wrong and the given name differs
+``pc:<postcode>+gk:<given key>``               the date of birth is wrong or missing
+``gk:<given key>+dmf:<metaphone family>+       the date of birth is transposed or the day or
+yob:<yyyy>``                                   month is wrong, and the postcode has changed
 =============================================  ===============================================
 
-A typo in the given name keeps ``dob``; a transposed date keeps ``pc+dmg`` and ``dmg+dmf+yob``;
-a new postcode keeps ``dob``; a missing NHS number keeps all the others. Family-name keys are
-made for every part of a double-barrelled name and for previous family names, so "Smith" finds
-"Smith-Jones". Phonetic codes (Soundex, primary Double Metaphone) absorb many spelling slips.
+A given name's keys are its primary Double Metaphone code and, for a name in the nickname
+table, the formal name of each of its groups ("Jake" and "Jacob" both give ``=jacob``), so a
+nickname keeps every key a misspelling would. Family-name keys are made for every part of a
+double-barrelled name and for previous family names, so "Smith" finds "Smith-Jones". Phonetic
+codes (Soundex, primary Double Metaphone) absorb many spelling slips.
+
+A date of birth alone is not a key: at a million children about 150 share each birthday.
 
 Keys hold personal data (dates of birth, postcodes, identifiers): store them like the record
 itself and never log them.
 """
 
+from jigsaw.matching.nicknames import groups_of
 from jigsaw.matching.normalise import (
     clean_nhs_number,
     clean_postcode,
@@ -56,35 +62,48 @@ def _identifier_keys(record: PersonRecord) -> set[str]:
     return keys
 
 
-def _date_keys(record: PersonRecord, families: set[str]) -> set[str]:
-    """Give the date-of-birth keys: the whole date, and year-month with a family Soundex."""
-    dob = record.date_of_birth
-    if dob is None:
+def given_keys(record: PersonRecord) -> set[str]:
+    """Give the keys of the first given name: its sound, and its nickname groups' formal names."""
+    given = first_given_name(record.given_names)
+    if not given:
         return set()
-    keys = {f"dob:{dob.isoformat()}"}
-    month = f"{dob.year:04d}-{dob.month:02d}"
-    keys |= {f"dobym:{month}+sdx:{soundex(name)}" for name in families if soundex(name)}
-    # Year and family sound: survives a wrong first name together with a day/month mix-up.
-    keys |= {f"yob:{dob.year:04d}+sdx:{soundex(name)}" for name in families if soundex(name)}
+    keys = {f"={formal}" for formal in groups_of(given)}
+    if code := primary_metaphone(given):
+        keys.add(code)
     return keys
 
 
-def _name_keys(record: PersonRecord, families: set[str]) -> set[str]:
-    """Give the keys built on the given name's sound: with postcode, and with family and year."""
-    given = primary_metaphone(first_given_name(record.given_names))
-    if not given:
+def _date_keys(record: PersonRecord, families: set[str], givens: set[str]) -> set[str]:
+    """Give the date-of-birth keys, each narrowed by a family or given name."""
+    dob = record.date_of_birth
+    if dob is None:
         return set()
+    sounds = {soundex(name) for name in families} - {""}
+    keys = {f"dob:{dob.isoformat()}+sdx:{code}" for code in sounds}
+    keys |= {f"dob:{dob.isoformat()}+gk:{given}" for given in givens}
+    month = f"{dob.year:04d}-{dob.month:02d}"
+    keys |= {f"dobym:{month}+sdx:{code}" for code in sounds}
+    return keys
+
+
+def _name_keys(record: PersonRecord, families: set[str], givens: set[str]) -> set[str]:
+    """Give the keys built on the given name: with postcode, and with family and year."""
     keys = set()
     if postcode := clean_postcode(record.postcode):
-        keys.add(f"pc:{postcode}+dmg:{given}")
+        keys |= {f"pc:{postcode}+gk:{given}" for given in givens}
     if record.date_of_birth is not None:
         year = f"{record.date_of_birth.year:04d}"
         codes = {primary_metaphone(name) for name in families} - {""}
-        keys |= {f"dmg:{given}+dmf:{code}+yob:{year}" for code in codes}
+        keys |= {f"gk:{given}+dmf:{code}+yob:{year}" for given in givens for code in codes}
     return keys
 
 
 def blocking_keys(record: PersonRecord) -> set[str]:
     """Give the blocking keys the child index stores for a record and searches by."""
     families = _family_names(record)
-    return _identifier_keys(record) | _date_keys(record, families) | _name_keys(record, families)
+    givens = given_keys(record)
+    return (
+        _identifier_keys(record)
+        | _date_keys(record, families, givens)
+        | _name_keys(record, families, givens)
+    )

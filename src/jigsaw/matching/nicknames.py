@@ -59,3 +59,18 @@ def variants_of(name: str) -> frozenset[str]:
 def are_variants(first: str, second: str) -> bool:
     """Tell whether two different given names are known variants of one another (symmetric)."""
     return compact_name(second) in variants_of(first)
+
+
+@cache
+def _groups_by_name() -> dict[str, frozenset[str]]:
+    """Index, by each name, the formal names of the groups that hold it."""
+    index: dict[str, set[str]] = {}
+    for formal, variants in _entries():
+        for name in {formal, *variants}:
+            index.setdefault(name, set()).add(formal)
+    return {name: frozenset(formals) for name, formals in index.items()}
+
+
+def groups_of(name: str) -> frozenset[str]:
+    """Give the formal names of the groups a given name belongs to: "jake" gives {"jacob"}."""
+    return _groups_by_name().get(compact_name(name), frozenset())

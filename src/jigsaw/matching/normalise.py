@@ -8,6 +8,7 @@ the matcher never disagree about what "the same postcode" means.
 
 import re
 import unicodedata
+from functools import lru_cache
 
 # The pure identifier rules, not the capability: children uses matching to find children.
 from jigsaw.matching.identifiers import normalise_nhs_number, normalise_postcode, normalise_upn
@@ -21,6 +22,9 @@ _INWARD_LENGTH = 3
 _SEXES = {"f": "female", "female": "female", "m": "male", "male": "male"}
 
 
+# Names repeat across the index (and a search scores one name against hundreds), so the
+# normalised forms are remembered; the cache is bounded and holds no more than the index does.
+@lru_cache(maxsize=65_536)
 def name_parts(text: str | None) -> tuple[str, ...]:
     """Split a name into normalised parts: "Smith-Jones" and "smith jones" give ("smith", "jones").
 
@@ -50,6 +54,7 @@ def first_given_name(given_names: str | None) -> str:
     return compact_name(words[0]) if words else ""
 
 
+@lru_cache(maxsize=65_536)
 def compact_name(text: str | None) -> str:
     """Give a name with its parts run together: "Smith-Jones" gives "smithjones"."""
     return "".join(name_parts(text))

@@ -6,6 +6,7 @@ match phonetically when either algorithm gives them a code in common.
 """
 
 from collections.abc import Callable
+from functools import lru_cache
 from typing import cast
 
 import jellyfish
@@ -16,12 +17,14 @@ from jigsaw.matching.normalise import compact_name
 _double_metaphone = cast("Callable[[str], tuple[str, str]]", metaphone.doublemetaphone)
 
 
+@lru_cache(maxsize=65_536)
 def soundex(name: str) -> str:
     """Give the Soundex code of a name, e.g. "S530" for "Smith", or "" when it has no letters."""
     compact = compact_name(name)
     return jellyfish.soundex(compact) if compact else ""
 
 
+@lru_cache(maxsize=65_536)
 def double_metaphone(name: str) -> tuple[str, ...]:
     """Give the distinct Double Metaphone codes of a name, primary first: ("SM0", "XMT")."""
     compact = compact_name(name)
