@@ -19,7 +19,7 @@ from dataclasses import dataclass, replace
 from datetime import date, timedelta
 from pathlib import Path
 
-from sqlalchemy import Engine, insert, select, text
+from sqlalchemy import Engine, insert, select
 
 from jigsaw import migrations
 from jigsaw.children.index import key_rows, record_row
@@ -157,7 +157,10 @@ def searches(index: SyntheticIndex, count: int, seed: int = 7) -> list[Search]:
 
 
 def load(engine: Engine, index: SyntheticIndex) -> None:
-    """Write the index's children, match records and keys (bulk inserts in chunks)."""
+    """Write the index's children, match records and keys (bulk inserts, or COPY on PostgreSQL)."""
+    if not is_sqlite(str(engine.url)):
+        _copy_into_postgres(engine, index)
+        return
     now = clock.now()
     with engine.begin() as connection:
         for start in range(0, len(index.ids), CHUNK):
@@ -169,10 +172,33 @@ def load(engine: Engine, index: SyntheticIndex) -> None:
             ])  # fmt: skip
             connection.execute(insert(ChildMatchRecord), [record_row(i, r) for i, r in pairs])
             connection.execute(insert(ChildMatchKey), [k for i, r in pairs for k in key_rows(i, r)])
-    if not is_sqlite(str(engine.url)):
-        with engine.connect() as connection:
-            connection.execute(text("ANALYZE"))
-            connection.commit()
+
+
+def _copy_into_postgres(engine: Engine, index: SyntheticIndex) -> None:
+    now = clock.now()
+    columns = [c.name for c in ChildMatchRecord.__table__.columns]
+    raw = engine.raw_connection()
+    try:
+        cursor = raw.cursor()
+        pairs = list(zip(index.ids, index.records, strict=True))
+        with cursor.copy(
+            "COPY children (id, date_of_birth, date_of_birth_estimated, sex, created_at) FROM STDIN"
+        ) as copy:
+            for i, r in pairs:
+                copy.write_row((i, r.date_of_birth, False, r.sex, now))
+        with cursor.copy(f"COPY child_match_records ({', '.join(columns)}) FROM STDIN") as copy:
+            for i, r in pairs:
+                row = record_row(i, r)
+                copy.write_row(tuple(row[c] for c in columns))
+        with cursor.copy("COPY child_match_keys (key, child_id) FROM STDIN") as copy:
+            for i, r in pairs:
+                for key in key_rows(i, r):
+                    copy.write_row((key["key"], key["child_id"]))
+        raw.commit()
+        cursor.execute("ANALYZE")
+        raw.commit()
+    finally:
+        raw.close()
 
 
 def keys_version() -> str:
