@@ -226,20 +226,18 @@ def reviewable_break_glass(actor: Actor) -> ColumnElement[bool]:
 
 
 def searchable_among(session: Session, actor: Actor, child_ids: list[uuid.UUID]) -> set[uuid.UUID]:
-    """Which of these children may be listed in the actor's search (two queries in all)."""
+    """Which of these children may be listed in the actor's search (one query)."""
     if not can(actor, Permission.CHILD_READ):
         return set()
-    restricted = set(
-        session.scalars(select(Restriction.child_id).where(Restriction.child_id.in_(child_ids)))
+    named_on = and_(RestrictionMember.child_id == Restriction.child_id,
+                    RestrictionMember.user_id == actor.id)  # fmt: skip
+    rows = session.execute(
+        select(Restriction.child_id, RestrictionMember.user_id.is_(None).label("hidden"))
+        .outerjoin(RestrictionMember, named_on)
+        .where(Restriction.child_id.in_(child_ids))
     )
-    named = set(
-        session.scalars(
-            select(RestrictionMember.child_id).where(
-                RestrictionMember.child_id.in_(restricted), RestrictionMember.user_id == actor.id
-            )
-        )
-    )
-    return set(child_ids) - (restricted - named)
+    hidden = {child_id for child_id, unnamed in rows if unnamed}
+    return set(child_ids) - hidden
 
 
 def reachable_among(
@@ -285,4 +283,27 @@ def restricted_among(session: Session, child_ids: list[uuid.UUID]) -> set[uuid.U
     """Which of these children are restricted (kept out of every queue and batch decision)."""
     return set(
         session.scalars(select(Restriction.child_id).where(Restriction.child_id.in_(child_ids)))
+    )
+
+
+def may_find_duplicates(actor: Actor) -> bool:
+    """Whether the actor looks for duplicate children in the index and queues them for review.
+
+    Jigsaw itself does (``jigsaw children find-duplicates``, the nightly job), and so may
+    those who merge duplicates. Finding queues pairs for a person; it never merges.
+    """
+    return actor.kind is ActorKind.SYSTEM or can(actor, Permission.CHILD_MERGE)
+
+
+def may_record_child_protection_plan(actor: Actor) -> bool:
+    """Whether the actor records child protection plans, including an unborn child's.
+
+    Plans are the local authority's: made at its child protection conferences and uploaded to
+    CP-IS from its case management system (peer-systems.md §2). So children's social care
+    records them, its case workers and its systems' API tokens, and no other agency.
+    """
+    return (
+        can(actor, Permission.CHILD_READ)
+        and actor.agency_kind is AgencyKind.CHILDRENS_SOCIAL_CARE
+        and actor.kind in {ActorKind.USER, ActorKind.SERVICE_ACCOUNT}
     )

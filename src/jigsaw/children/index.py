@@ -12,7 +12,7 @@ from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from typing import Any
 
-from sqlalchemy import delete, insert, select
+from sqlalchemy import Select, delete, insert, select
 from sqlalchemy.orm import Session
 
 from jigsaw.children.models import (
@@ -102,13 +102,30 @@ def reindex(session: Session, child_ids: Sequence[uuid.UUID]) -> None:
 
 
 def indexed_records(
-    session: Session, child_ids: Sequence[uuid.UUID]
+    session: Session, child_ids: Sequence[uuid.UUID] | Select[uuid.UUID]
 ) -> dict[uuid.UUID, PersonRecord]:
-    """What the scorer compares for each of these children, in one query."""
-    rows = session.scalars(
-        select(ChildMatchRecord).where(ChildMatchRecord.child_id.in_(list(child_ids)))
-    )
+    """What the scorer compares for each of these children (ids, or a query of ids), in one query.
+
+    Rows come back as plain tuples, not ORM objects: a search reads hundreds of them.
+    """
+    ids = child_ids if isinstance(child_ids, Select) else list(child_ids)
+    columns = [getattr(ChildMatchRecord, name) for name in _RECORD_COLUMNS]
+    rows = session.execute(select(*columns).where(ChildMatchRecord.child_id.in_(ids)))
     return {row.child_id: person_from_row(row) for row in rows}
+
+
+_RECORD_COLUMNS = (
+    "child_id",
+    "given_names",
+    "family_name",
+    "previous_family_names",
+    "date_of_birth",
+    "sex",
+    "postcode",
+    "nhs_number",
+    "upn",
+    "household_key",
+)
 
 
 def records_from_child_tables(

@@ -61,11 +61,11 @@ def find_children(uow: UnitOfWork, actor: Actor, *, query: PersonRecord) -> list
     """
     policy.require(actor, Permission.CHILD_READ)
     with uow:
-        ids = list(uow.session.scalars(
+        candidates = (
             select(ChildMatchKey.child_id).where(ChildMatchKey.key.in_(blocking_keys(query)))
             .distinct().limit(CANDIDATE_LIMIT)
-        ))  # fmt: skip
-        records = index.indexed_records(uow.session, ids)
+        )  # fmt: skip
+        records = index.indexed_records(uow.session, candidates)
         model = matching_model()
         scored = sorted(
             ((child_id, score(query, record, model)) for child_id, record in records.items()),
@@ -95,11 +95,11 @@ def _describe(
     openable = policy.reachable_among(uow.session, actor, ids, now=clock.now())
     involved = facts.involved_organisations(uow.session, ids)
     every = set().union(*involved.values()) if involved else set()
-    names = dict(
+    names = {} if not every else dict(
         uow.session.execute(
             select(Organisation.id, Organisation.name).where(Organisation.id.in_(every))
         ).all()
-    )
+    )  # fmt: skip
     results = []
     for child_id, match in shown:
         if child_id not in listed:
