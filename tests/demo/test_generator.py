@@ -1,5 +1,6 @@
+import re
 from collections import Counter
-from datetime import date
+from datetime import date, timedelta
 
 import pytest
 from hypothesis import given, settings
@@ -7,6 +8,7 @@ from hypothesis import strategies as st
 
 from jigsaw.access.vocabulary import AgencyKind, Role
 from jigsaw.demo import MAX_CHILDREN, DemoPartnership, generate_partnership
+from jigsaw.demo.variation import Variation
 from jigsaw.matching.identifiers import (
     nhs_number_is_valid,
     normalise_postcode,
@@ -32,6 +34,8 @@ def assert_invariants(partnership: DemoPartnership, today: date) -> None:
     assert_keys_resolve(partnership)
     assert_identifiers_valid(partnership, today)
     assert_households_plausible(partnership, today)
+    assert_local_ids_and_duplicates_sound(partnership)
+    assert_unborn_plans_sound(partnership, today)
 
 
 def assert_keys_resolve(partnership: DemoPartnership) -> None:
@@ -113,11 +117,75 @@ def assert_households_plausible(partnership: DemoPartnership, today: date) -> No
             assert gap >= 16
 
 
+LOCAL_ID_SHAPES = {
+    AgencyKind.CHILDRENS_SOCIAL_CARE: r"LCS-\d{6}",
+    AgencyKind.MASH: r"MASH-\d{6}",
+    AgencyKind.SCHOOL: r"\d{6}",
+    AgencyKind.GP: r"\d{5,6}",
+    AgencyKind.ACUTE_HEALTH: r"H\d{7}",
+    AgencyKind.COMMUNITY_HEALTH: r"CH\d{7}",
+    AgencyKind.POLICE: r"MP\d{8}",
+}
+
+
+def assert_local_ids_and_duplicates_sound(partnership: DemoPartnership) -> None:
+    organisations = {org.key: org for org in partnership.organisations}
+    children = {child.key: child for child in partnership.children}
+    restricted = {r.child_key for r in partnership.casework.restrictions}
+    issued = [(i.organisation_key, i.value) for i in partnership.local_identifiers]
+    issued += [(d.organisation_key, d.local_id) for d in partnership.duplicates]
+    assert len(issued) == len(set(issued)), "an organisation never gives two children one id"
+    for organisation_key, value in issued:
+        assert re.fullmatch(LOCAL_ID_SHAPES[organisations[organisation_key].kind], value)
+    for identifier in partnership.local_identifiers:
+        assert identifier.child_key in children
+    for duplicate in partnership.duplicates:
+        original = children[duplicate.original_key]
+        assert duplicate.original_key not in restricted
+        assert duplicate.key not in children
+        assert partnership.same_child(duplicate.key) == original.key
+        assert duplicate.differences
+        assert duplicate.date_of_birth <= partnership.generated_on
+        if duplicate.nhs_number is not None:
+            assert duplicate.nhs_number == original.nhs_number
+
+
+def assert_unborn_plans_sound(partnership: DemoPartnership, today: date) -> None:
+    adults = {adult.key: adult for adult in partnership.adults}
+    for plan in partnership.casework.unborn_plans:
+        mother = adults[plan.expectant_parent_key]
+        assert mother.sex == "female"
+        assert mother.nhs_number is not None
+        assert nhs_number_is_valid(mother.nhs_number)
+        assert mother.nhs_number not in {child.nhs_number for child in partnership.children}
+        assert plan.started_on <= today < plan.due_on <= today + timedelta(days=183)
+        assert plan.category in {"NEG", "PHY", "SAB", "EMO", "MUL"}
+        her_children = {
+            r.child_key
+            for r in partnership.relationships
+            if r.kind == "parent" and r.adult_key == mother.key
+        }
+        on_a_plan = {
+            f.child_key for f in partnership.casework.flags if f.kind == "child_protection_plan"
+        }
+        assert her_children & on_a_plan, "a sibling's plan is why the unborn child has one"
+    with_numbers = [adult for adult in partnership.adults if adult.nhs_number]
+    assert len(with_numbers) == len(partnership.casework.unborn_plans)
+
+
 class TestDeterminism:
     def test_same_seed_gives_the_same_partnership(self) -> None:
         first = generate_partnership(seed=7, children=300, today=TODAY)
         second = generate_partnership(seed=7, children=300, today=TODAY)
         assert first == second
+
+    def test_the_same_seed_gives_the_same_ids_duplicates_and_plans(self) -> None:
+        first = generate_partnership(seed=7, children=300, today=TODAY)
+        second = generate_partnership(seed=7, children=300, today=TODAY)
+        assert first.local_identifiers == second.local_identifiers
+        assert first.duplicates == second.duplicates
+        assert first.duplicates  # so the comparison above compares something
+        assert first.casework.unborn_plans == second.casework.unborn_plans
 
     def test_different_seeds_give_different_families(self) -> None:
         first = generate_partnership(seed=7, children=300, today=TODAY)
@@ -244,3 +312,106 @@ def test_invariants_hold_for_any_seed_size_and_day(seed: int, children: int, tod
     partnership = generate_partnership(seed=seed, children=children, today=today)
     assert len(partnership.children) >= children
     assert_invariants(partnership, today)
+
+
+class TestIdentities:
+    def test_every_organisation_has_its_own_id_for_the_children_it_works_with(
+        self, partnership: DemoPartnership
+    ) -> None:
+        ids = {(i.child_key, i.organisation_key): i.value for i in partnership.local_identifiers}
+        duplicates = {d.key for d in partnership.duplicates}
+        for involvement in partnership.casework.involvements:
+            if involvement.child_key not in duplicates:
+                assert (involvement.child_key, involvement.organisation_key) in ids
+        council = [value for (_, org), value in ids.items() if org == "org:la"]
+        assert council
+        assert all(value.startswith("LCS-") for value in council)
+        issuers = {org for _, org in ids}
+        assert issuers == {org.key for org in partnership.organisations}
+
+    def test_some_children_have_aliases_and_previous_names(
+        self, partnership: DemoPartnership
+    ) -> None:
+        children = partnership.children
+        with_alias = [child for child in children if child.aliases]
+        assert 0.005 * len(children) <= len(with_alias) <= 0.05 * len(children)
+        for child in with_alias:
+            for alias in child.aliases:
+                assert alias != (child.given_names, child.family_name)
+        assert sum(1 for child in children if child.previous_family_name) >= 0.01 * len(children)
+
+    def test_brothers_and_sisters_including_twins_never_share_a_first_name(
+        self, partnership: DemoPartnership
+    ) -> None:
+        children = {child.key: child for child in partnership.children}
+        pairs = [
+            (children[r.child_key], children[str(r.related_child_key)])
+            for r in partnership.relationships
+            if r.kind == "sibling"
+        ]
+        twins = [(a, b) for a, b in pairs if a.date_of_birth == b.date_of_birth]
+        assert len(twins) >= 10, "about one birth in seventy is of twins"
+        for elder, younger in pairs:
+            assert elder.given_names.split()[0] != younger.given_names.split()[0]
+            assert elder.address_key == younger.address_key
+
+
+class TestDuplicates:
+    def test_about_one_child_in_a_hundred_is_recorded_twice(
+        self, partnership: DemoPartnership
+    ) -> None:
+        assert len(partnership.duplicates) == len(partnership.children) // 100
+        originals = [d.original_key for d in partnership.duplicates]
+        assert len(originals) == len(set(originals))
+
+    def test_duplicates_differ_from_the_child_as_agencies_records_do(
+        self, partnership: DemoPartnership
+    ) -> None:
+        children = {child.key: child for child in partnership.children}
+        differences = Counter(v for d in partnership.duplicates for v in d.differences)
+        assert differences[Variation.NO_NHS_NUMBER] >= len(partnership.duplicates) // 2
+        assert len(differences) >= 4
+        for duplicate in partnership.duplicates:
+            child = children[duplicate.original_key]
+            seen = (
+                duplicate.given_names,
+                duplicate.family_name,
+                duplicate.date_of_birth,
+                duplicate.nhs_number,
+                duplicate.address_key,
+            )
+            ideal = (
+                child.given_names,
+                child.family_name,
+                child.date_of_birth,
+                child.nhs_number,
+                child.address_key,
+            )
+            assert seen != ideal
+            assert duplicate.sex == child.sex
+
+    def test_the_recording_agency_is_involved_with_the_duplicate(
+        self, partnership: DemoPartnership
+    ) -> None:
+        involved = {(i.child_key, i.organisation_key) for i in partnership.casework.involvements}
+        for duplicate in partnership.duplicates:
+            assert (duplicate.key, duplicate.organisation_key) in involved
+
+    def test_small_partnerships_have_none(self) -> None:
+        small = generate_partnership(seed=11, children=60, today=TODAY)
+        assert small.duplicates == ()
+
+
+class TestUnbornPlan:
+    def test_an_expectant_mother_of_a_child_on_a_plan_has_her_unborn_child_on_one(
+        self, partnership: DemoPartnership
+    ) -> None:
+        [plan] = partnership.casework.unborn_plans
+        assert_unborn_plans_sound(partnership, TODAY)
+        assert plan.due_on - TODAY >= timedelta(days=30)
+
+    def test_no_plan_without_a_mother_of_an_age_to_be_expecting(self) -> None:
+        tiny = generate_partnership(seed=11, children=1, today=TODAY)
+        assert not any(r.kind == "parent" for r in tiny.relationships)  # with grandparents
+        assert tiny.casework.unborn_plans == ()
+        assert not any(adult.nhs_number for adult in tiny.adults)

@@ -3,19 +3,24 @@
 Schools and GP practices are involved with every child on roll or registered; the
 health visiting service with every child under five; children's social care with a
 few per cent; a handful attended the emergency department or met the police; some
-have an open contact at the MASH; one adopted child's record is restricted.
+have an open contact at the MASH; one adopted child's record is restricted. One expectant
+mother of a child the council works with has her unborn child on a protection plan.
 """
 
 import random
+from dataclasses import replace
 from datetime import date, timedelta
 
 from jigsaw.demo.records import (
+    DemoAdult,
     DemoCasework,
     DemoChild,
     DemoFlag,
     DemoInvolvement,
     DemoMashCase,
+    DemoRelationship,
     DemoRestriction,
+    DemoUnbornPlan,
 )
 
 CLASS_SIZE = 28
@@ -146,3 +151,74 @@ def _flags(involvements: list[DemoInvolvement], rng: random.Random) -> tuple[Dem
                 break
             draw -= share
     return tuple(flags)
+
+
+# Mothers young enough for the demo to show one expecting; a plan is made after a pre-birth
+# conference, usually by about 20 weeks, so the baby is due in the next few months.
+_EXPECTING_AGES = (18, 43)
+_DUE_IN_DAYS = (40, 150)
+_PLANNED_DAYS_AGO = (7, 60)
+
+
+def plan_for_an_unborn_child(
+    casework: DemoCasework,
+    adults: tuple[DemoAdult, ...],
+    relationships: tuple[DemoRelationship, ...],
+    *,
+    seed: int,
+    today: date,
+) -> tuple[DemoCasework, str | None]:
+    """Put one expectant mother's unborn child on a child protection plan, held against her.
+
+    She is the mother of a child the council works with, preferably one already on a plan
+    (a sibling's plan is the commonest reason for a pre-birth conference); if that child is
+    not on a plan yet, they are put on one. Returns the casework and the mother's key, or
+    None when no child the council works with has a mother of an age to be expecting.
+    """
+    rng = random.Random(f"unborn:{seed}")
+    mothers = _young_mothers(adults, relationships, today)
+    restricted = {r.child_key for r in casework.restrictions}
+    flagged = {f.child_key: f for f in casework.flags}
+    known = {i.child_key: i.started_on for i in casework.involvements
+             if i.role == "childrens_social_care"}  # fmt: skip
+    on_plan = [key for key, f in flagged.items() if f.kind == "child_protection_plan"]
+    for candidates in (on_plan, [k for k in known if k not in flagged], list(known)):
+        fitting = [k for k in candidates if k in mothers and k not in restricted]
+        if fitting:
+            break
+    else:
+        return casework, None
+    sibling = rng.choice(fitting)
+    flags = casework.flags
+    if sibling not in on_plan:
+        category = rng.choice(CATEGORIES)
+        flags += (DemoFlag(sibling, "child_protection_plan", category, known[sibling]),)
+    category = next(f.category for f in flags if f.child_key == sibling and f.category)
+    plan = DemoUnbornPlan(
+        expectant_parent_key=mothers[sibling],
+        category=category,
+        started_on=today - timedelta(days=rng.randint(*_PLANNED_DAYS_AGO)),
+        due_on=today + timedelta(days=rng.randint(*_DUE_IN_DAYS)),
+    )
+    return replace(casework, flags=flags, unborn_plans=(plan,)), plan.expectant_parent_key
+
+
+def _young_mothers(
+    adults: tuple[DemoAdult, ...], relationships: tuple[DemoRelationship, ...], today: date
+) -> dict[str, str]:
+    """Each child's mother, by child key, where she is of an age to be expecting."""
+    young = {
+        adult.key
+        for adult in adults
+        if adult.sex == "female"
+        and _EXPECTING_AGES[0] <= _years(adult.date_of_birth, today) <= _EXPECTING_AGES[1]
+    }
+    return {
+        r.child_key: r.adult_key
+        for r in relationships
+        if r.kind == "parent" and r.adult_key is not None and r.adult_key in young
+    }
+
+
+def _years(born: date, today: date) -> int:
+    return today.year - born.year - ((today.month, today.day) < (born.month, born.day))

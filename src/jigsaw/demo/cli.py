@@ -1,4 +1,4 @@
-"""`jigsaw demo`: migrate, load the synthetic partnership once, show the personas, serve."""
+"""`jigsaw demo`: migrate, load the synthetic partnership once, write rosters, show personas."""
 
 import pyotp
 import typer
@@ -14,6 +14,7 @@ from jigsaw.core.db import make_session_factory, open_engine
 from jigsaw.core.uow import UnitOfWork
 from jigsaw.demo.generator import DemoPartnership, generate_partnership
 from jigsaw.demo.loader import LOAD_STEPS, load_partnership, persona_authenticator_keys
+from jigsaw.demo.rosters import write_rosters
 from jigsaw.web.server import default_port, run_server
 
 # Wide enough that emails are never cut, even when output is not a terminal.
@@ -58,7 +59,12 @@ def demo(
     verb = "Loaded" if result.created else "Already loaded"
     console.print(
         f"{verb}: {result.organisations} organisations, {result.personas} personas, "
-        f"{result.children:,} children (seed {seed})."
+        f"{result.children:,} children and {result.duplicates} duplicate records (seed {seed})."
+    )
+    rosters = settings.data_dir / "demo" / "rosters"
+    written = write_rosters(partnership, rosters)
+    console.print(
+        f"Each organisation's roster, to link to the index: {len(written)} files in {rosters}/"
     )
     _print_personas(partnership, password, keys)
     if serve:

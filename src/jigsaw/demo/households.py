@@ -36,6 +36,7 @@ _LAST_SCHOOL_AGE = 16
 _LAST_PRIMARY_YEAR = 6  # national curriculum year 6; reception is year 0
 _UPN_SERIALS = 1000
 _SEPTEMBER = 9  # the English school year starts in September
+_NAME_ATTEMPTS = 20  # a family of five from one pool always finds five different first names
 
 
 @dataclass(slots=True)
@@ -51,6 +52,7 @@ class _Home:
     previous_address_key: str | None
     adults: list[DemoAdult] = field(default_factory=list)
     kinds: list[str] = field(default_factory=list)
+    first_names: set[str] = field(default_factory=set)  # children's, so no two are the same
     surname: str = ""
     previous_surname: str | None = None
     youngest_surname: str | None = None  # set when the youngest is the new couple's own child
@@ -208,7 +210,7 @@ class Town:
         """Add a child to the household and link them to its adults; return their key."""
         own_child = youngest and home.youngest_surname is not None
         sex = "unknown" if self._chance(_SEX_UNKNOWN) else self.rng.choice(("female", "male"))
-        given = choose_given_names(self.rng, self.rng.choice(home.pools), sex, "child")
+        given = self._child_given_names(home, sex)
         school_key, upn = self._schooling(home, born)
         child = DemoChild(
             key=f"child:{len(self.children) + 1:05d}",
@@ -232,6 +234,16 @@ class Town:
             for adult, kind in zip(home.adults, home.kinds, strict=True)
         )
         return child.key
+
+    def _child_given_names(self, home: _Home, sex: str) -> str:
+        """Choose a child's given names; parents do not give two children one first name."""
+        given = choose_given_names(self.rng, self.rng.choice(home.pools), sex, "child")
+        for _attempt in range(_NAME_ATTEMPTS):
+            if given.partition(" ")[0] not in home.first_names:
+                break
+            given = choose_given_names(self.rng, self.rng.choice(home.pools), sex, "child")
+        home.first_names.add(given.partition(" ")[0])
+        return given
 
     def _birthdays(self) -> list[date]:
         """Choose the children's dates of birth, eldest first, spaced as siblings usually are."""
@@ -298,14 +310,21 @@ class Town:
         return upn_check_letter(body) + body
 
     def _nhs_number(self) -> str:
-        """Allocate an unused NHS number from the 999 test range (guidance.md §6.1)."""
-        while True:
-            first_nine = f"999{self.rng.randrange(1_000_000):06d}"
-            check = nhs_check_digit(first_nine)
-            number = f"{first_nine}{check}"
-            if check is not None and number not in self._nhs_numbers:
-                self._nhs_numbers.add(number)
-                return number
+        return allocate_nhs_number(self.rng, self._nhs_numbers)
+
+
+def allocate_nhs_number(rng: random.Random, taken: set[str]) -> str:
+    """Allocate an NHS number from the 999 test range (guidance.md §6.1) not in ``taken``.
+
+    The number is added to ``taken``.
+    """
+    while True:
+        first_nine = f"999{rng.randrange(1_000_000):06d}"
+        check = nhs_check_digit(first_nine)
+        number = f"{first_nine}{check}"
+        if check is not None and number not in taken:
+            taken.add(number)
+            return number
 
 
 def _other_sex(sex: str) -> str:

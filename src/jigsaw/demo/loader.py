@@ -2,12 +2,12 @@
 
 Every row gets a UUID derived from the seed and its generator key, so a second run finds
 the partnership already there and changes nothing. The load is one transaction, audited
-as the system actor "cli:demo".
+as the system actor "cli:demo". The child index's rows are built by ``child_rows``.
 """
 
 import uuid
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import timedelta
 from typing import Any
 
@@ -30,10 +30,18 @@ from jigsaw.children import index
 from jigsaw.core import clock
 from jigsaw.core.sealing import seal, unseal
 from jigsaw.core.uow import UnitOfWork
+from jigsaw.demo import child_rows
 from jigsaw.demo.generator import DemoPartnership
-from jigsaw.matching import PersonRecord
+from jigsaw.demo.keys import NAMESPACE, Ids, demo_id
 
-NAMESPACE = uuid.UUID("6a3c1f0e-1d8b-4f51-9a55-2f7f3c8d0b11")
+__all__ = [
+    "LOAD_STEPS",
+    "NAMESPACE",
+    "LoadResult",
+    "demo_id",
+    "load_partnership",
+    "persona_authenticator_keys",
+]
 
 Step = Callable[[str], None]
 
@@ -46,11 +54,7 @@ class LoadResult:
     organisations: int
     personas: int
     children: int
-
-
-def demo_id(seed: int, key: str) -> uuid.UUID:
-    """The stable UUID of a generated record."""
-    return uuid.uuid5(NAMESPACE, f"{seed}:{key}")
+    duplicates: int  # children recorded twice: extra records in the index
 
 
 def load_partnership(
@@ -76,22 +80,18 @@ def load_partnership(
         organisations=len(partnership.organisations),
         personas=len(partnership.personas),
         children=len(partnership.children),
+        duplicates=len(partnership.duplicates),
     )
     with uow:
         first = demo_id(partnership.seed, partnership.organisations[0].key)
         if uow.session.get(accounts.Organisation, first) is not None:
             return result
-        load = _Load(uow, actor, partnership, _Ids(partnership.seed), password, secret_key)
+        load = _Load(uow, actor, partnership, Ids(partnership.seed), password, secret_key)
         for name, writer in _WRITERS:
             writer(load)
             step(name)
         uow.commit()
-    return LoadResult(
-        created=True,
-        organisations=result.organisations,
-        personas=result.personas,
-        children=result.children,
-    )
+    return replace(result, created=True)
 
 
 @dataclass(frozen=True, slots=True)
@@ -99,20 +99,9 @@ class _Load:
     uow: UnitOfWork
     actor: Actor
     data: DemoPartnership
-    ids: "_Ids"
+    ids: Ids
     password: str
     secret_key: str
-
-
-class _Ids:
-    def __init__(self, seed: int) -> None:
-        self.seed = seed
-
-    def __call__(self, key: str) -> uuid.UUID:
-        return demo_id(self.seed, key)
-
-    def optional(self, key: str | None) -> uuid.UUID | None:
-        return None if key is None else demo_id(self.seed, key)
 
 
 def _insert(uow: UnitOfWork, model: Any, rows: Iterable[dict[str, Any]]) -> None:
@@ -200,6 +189,7 @@ def _adults(load: "_Load") -> None:
             "family_name": adult.family_name,
             "date_of_birth": adult.date_of_birth,
             "sex": children.Sex(adult.sex),
+            "nhs_number": adult.nhs_number,
             "address_id": ids(adult.address_key),
             "created_at": now,
         }
@@ -212,100 +202,17 @@ def _adults(load: "_Load") -> None:
 
 
 def _children(load: "_Load") -> None:
+    """The children and duplicate records, their names, ids and homes, and the match index."""
     uow, actor, data, ids = load.uow, load.actor, load.data, load.ids
-    now = clock.now()
-    rows: list[dict[str, Any]] = [
-        {
-            "id": ids(child.key),
-            "date_of_birth": child.date_of_birth,
-            "date_of_birth_estimated": False,
-            "sex": children.Sex(child.sex),
-            "created_at": now,
-        }
-        for child in data.children
-    ]
+    rows = child_rows.child_rows(data, ids, clock.now())
     _insert(uow, children.Child, rows)
-    _insert(uow, children.ChildName, _child_names(data, ids))
-    _insert(uow, children.ChildIdentifier, _child_identifiers(data, ids))
-    _insert(uow, children.ChildAddress, _child_addresses(data, ids))
-    postcodes = {address.key: address.postcode for address in data.addresses}
-    index.add_to_index(uow.session, (
-        (ids(child.key), PersonRecord(
-            given_names=child.given_names, family_name=child.family_name,
-            previous_family_names=tuple(filter(None, [child.previous_family_name])),
-            date_of_birth=child.date_of_birth, sex=child.sex,
-            postcode=postcodes[child.address_key], nhs_number=child.nhs_number, upn=child.upn,
-            household_key=str(ids(child.address_key)),
-        ))
-        for child in data.children
-    ))  # fmt: skip
+    _insert(uow, children.ChildName, child_rows.name_rows(data, ids))
+    _insert(uow, children.ChildIdentifier, child_rows.identifier_rows(data, ids))
+    _insert(uow, children.ChildAddress, child_rows.address_rows(data, ids))
+    index.add_to_index(uow.session, child_rows.index_records(data, ids))
     audit.record_many(
         uow, actor, "child:recorded", subject_type="child", subject_ids=[row["id"] for row in rows]
     )
-
-
-def _child_names(data: DemoPartnership, ids: _Ids) -> Iterable[dict[str, Any]]:
-    for child in data.children:
-        child_id = ids(child.key)
-        yield _name(child_id, children.NameKind.LEGAL, child.given_names, child.family_name)
-        if child.preferred_name:
-            yield _name(child_id, children.NameKind.PREFERRED, child.preferred_name,
-                        child.family_name)  # fmt: skip
-        if child.previous_family_name:
-            yield _name(child_id, children.NameKind.PREVIOUS, child.given_names,
-                        child.previous_family_name)  # fmt: skip
-
-
-def _name(child_id: uuid.UUID, kind: children.NameKind, given: str, family: str) -> dict[str, Any]:
-    return {
-        "id": uuid.uuid5(child_id, f"name:{kind}"),
-        "child_id": child_id,
-        "kind": kind,
-        "given_names": given,
-        "family_name": family,
-        "valid_from": None,
-        "valid_to": None,
-    }
-
-
-def _child_identifiers(data: DemoPartnership, ids: _Ids) -> Iterable[dict[str, Any]]:
-    for child in data.children:
-        child_id = ids(child.key)
-        yield {
-            "id": uuid.uuid5(child_id, "nhs_number"),
-            "child_id": child_id,
-            "scheme": children.IdentifierScheme.NHS_NUMBER,
-            "value": child.nhs_number,
-            "issuer_id": None,
-        }
-        if child.upn is not None:
-            yield {
-                "id": uuid.uuid5(child_id, "upn"),
-                "child_id": child_id,
-                "scheme": children.IdentifierScheme.UPN,
-                "value": child.upn,
-                "issuer_id": ids.optional(child.school_key),
-            }
-
-
-def _child_addresses(data: DemoPartnership, ids: _Ids) -> Iterable[dict[str, Any]]:
-    for child in data.children:
-        child_id = ids(child.key)
-        yield {
-            "id": uuid.uuid5(child_id, "address:current"),
-            "child_id": child_id,
-            "address_id": ids(child.address_key),
-            "valid_from": child.moved_in_on,
-            "valid_to": None,
-        }
-        if child.previous_address_key is not None:
-            yield {
-                "id": uuid.uuid5(child_id, "address:previous"),
-                "child_id": child_id,
-                "address_id": ids(child.previous_address_key),
-                "valid_from": None,
-                "valid_to": child.moved_in_on,
-            }
 
 
 def _relationships(load: "_Load") -> None:
@@ -379,6 +286,20 @@ def _casework(load: _Load) -> None:
         for f in data.casework.flags
     ]
     _insert(uow, children.ChildFlag, flags)
+    _insert(uow, children.ChildFlag, [
+        {
+            "id": uuid.uuid5(ids(plan.expectant_parent_key), "flag:unborn_child_protection_plan"),
+            "child_id": None,
+            "expectant_parent_id": ids(plan.expectant_parent_key),
+            "due_on": plan.due_on,
+            "kind": children.FlagKind.UNBORN_CHILD_PROTECTION_PLAN,
+            "category": children.AbuseCategory(plan.category),
+            "recorded_by_id": ids(council),
+            "started_on": min(plan.started_on, today),
+            "ended_on": None,
+        }
+        for plan in data.casework.unborn_plans
+    ])  # fmt: skip
     audit.record_many(
         uow, load.actor, "involvement:recorded", subject_type="involvement",
         subject_ids=[row["id"] for row in involvements],

@@ -1,8 +1,8 @@
 """The records the demo generator produces: plain frozen data, keyed by short stable strings.
 
-Keys such as "org:school-1" and "child:00017" are unique within one partnership; the loader
-turns them into UUIDs. Relationship kinds are "parent", "carer", "sibling" and
-"household_member"; sexes are "female", "male" and, rarely, "unknown".
+Keys such as "org:school-1", "child:00017" and "duplicate:0003" are unique within one
+partnership; the loader turns them into UUIDs. Relationship kinds are "parent", "carer",
+"sibling" and "household_member"; sexes are "female", "male" and, rarely, "unknown".
 """
 
 from dataclasses import dataclass
@@ -56,6 +56,8 @@ class DemoAdult:
     date_of_birth: date
     sex: str
     address_key: str
+    # Only an expectant mother's is recorded: her unborn child's plan is held against it.
+    nhs_number: str | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -76,6 +78,8 @@ class DemoChild:
     address_key: str
     moved_in_on: date
     previous_address_key: str | None
+    # Other names the child is known by, as (given names, family name).
+    aliases: tuple[tuple[str, str], ...] = ()
 
 
 @dataclass(frozen=True, slots=True)
@@ -132,6 +136,16 @@ class DemoFlag:
 
 
 @dataclass(frozen=True, slots=True)
+class DemoUnbornPlan:
+    """A child protection plan for an unborn child, held against the expectant mother (CP-IS)."""
+
+    expectant_parent_key: str
+    category: str
+    started_on: date
+    due_on: date
+
+
+@dataclass(frozen=True, slots=True)
 class DemoCasework:
     """Who works with which child: the relationships that decide what each persona sees."""
 
@@ -139,6 +153,38 @@ class DemoCasework:
     mash_cases: tuple[DemoMashCase, ...]
     restrictions: tuple[DemoRestriction, ...]
     flags: tuple[DemoFlag, ...] = ()
+    unborn_plans: tuple[DemoUnbornPlan, ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class DemoLocalIdentifier:
+    """An organisation's own id for a child it works with: case, patient or admission number."""
+
+    child_key: str
+    organisation_key: str
+    value: str
+
+
+@dataclass(frozen=True, slots=True)
+class DemoDuplicate:
+    """A second record of a child, made by one agency before records were linked.
+
+    It holds that agency's version of the child's details (``differences`` names how they
+    differ from the child's own record) and the agency's local id, and no family links.
+    """
+
+    key: str
+    original_key: str
+    organisation_key: str
+    given_names: str
+    family_name: str
+    date_of_birth: date
+    sex: str
+    nhs_number: str | None
+    address_key: str
+    local_id: str
+    recorded_on: date
+    differences: tuple[str, ...]
 
 
 @dataclass(frozen=True, slots=True)
@@ -154,3 +200,10 @@ class DemoPartnership:
     children: tuple[DemoChild, ...]
     relationships: tuple[DemoRelationship, ...]
     casework: DemoCasework
+    local_identifiers: tuple[DemoLocalIdentifier, ...]
+    duplicates: tuple[DemoDuplicate, ...]
+    generated_on: date
+
+    def same_child(self, key: str) -> str:
+        """The key of the child a record is of: a duplicate's original, any other key itself."""
+        return next((d.original_key for d in self.duplicates if d.key == key), key)
