@@ -6,11 +6,11 @@ None of these commit; the calling service does, with its audit row.
 import uuid
 from datetime import date, datetime, timedelta
 
-from sqlalchemy import select
+from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
 from jigsaw.access.actor import Actor
-from jigsaw.access.models import BreakGlassGrant, Involvement, InvolvementRole
+from jigsaw.access.models import BreakGlassGrant, Involvement, InvolvementRole, MashCase
 
 
 def add_break_glass_grant(
@@ -85,4 +85,70 @@ def involved_organisations(
     found: dict[uuid.UUID, set[uuid.UUID]] = {child_id: set() for child_id in child_ids}
     for child_id, organisation_id in rows:
         found[child_id].add(organisation_id)
+    return found
+
+
+def add_involvement(
+    session: Session,
+    *,
+    child_id: uuid.UUID,
+    organisation_id: uuid.UUID,
+    user_id: uuid.UUID | None,
+    role: InvolvementRole,
+    today: date,
+) -> Involvement:
+    """Record that an organisation (and a practitioner, where named) works with a child."""
+    involvement = Involvement(
+        id=uuid.uuid4(),
+        child_id=child_id,
+        organisation_id=organisation_id,
+        user_id=user_id,
+        role=role,
+        started_on=today,
+    )
+    session.add(involvement)
+    return involvement
+
+
+# The facts that follow a child's record when a duplicate is merged into it: the agencies
+# working with the child and open MASH cases. Break-glass grants stay where they were: each
+# was given, and is reviewed, for the record as it was opened in the emergency.
+_FOLLOW_THE_CHILD: dict[str, type[Involvement] | type[MashCase]] = {
+    "involvements": Involvement,
+    "mash_cases": MashCase,
+}
+
+
+def facts_about(session: Session, child_id: uuid.UUID) -> list[tuple[str, uuid.UUID]]:
+    """The involvements and MASH cases recorded against a child, as (table, id) pairs."""
+    return [
+        (table, row_id)
+        for table, model in _FOLLOW_THE_CHILD.items()
+        for row_id in session.scalars(select(model.id).where(model.child_id == child_id))
+    ]
+
+
+def move_facts(
+    session: Session, facts: list[tuple[str, uuid.UUID]], *, to_child_id: uuid.UUID
+) -> None:
+    """Point these involvements and MASH cases at another child (merging and unmerging)."""
+    for table, model in _FOLLOW_THE_CHILD.items():
+        ids = [row_id for name, row_id in facts if name == table]
+        if ids:
+            session.execute(update(model).where(model.id.in_(ids)).values(child_id=to_child_id))
+
+
+def facts_pointing_at(
+    session: Session, facts: list[tuple[str, uuid.UUID]], child_id: uuid.UUID
+) -> int:
+    """How many of these involvements and MASH cases point at the child (checks an unmerge)."""
+    found = 0
+    for table, model in _FOLLOW_THE_CHILD.items():
+        ids = [row_id for name, row_id in facts if name == table]
+        if ids:
+            found += len(
+                session.scalars(
+                    select(model.id).where(model.id.in_(ids), model.child_id == child_id)
+                ).all()
+            )
     return found

@@ -1,3 +1,5 @@
+from jigsaw.children.duplicates import FindResult, find_duplicates
+from jigsaw.children.merging import merge_children, unmerge_children
 from jigsaw.children.models import (
     AbuseCategory,
     Address,
@@ -7,14 +9,18 @@ from jigsaw.children.models import (
     ChildFlag,
     ChildIdentifier,
     ChildMatchKey,
+    ChildMerge,
     ChildName,
     ChildRelationship,
+    DuplicateReview,
     FlagKind,
     IdentifierScheme,
     NameKind,
     RelationshipKind,
+    ReviewStatus,
     Sex,
 )
+from jigsaw.children.plans import NewBaby, record_birth, record_unborn_plan
 from jigsaw.children.queries import count_children
 from jigsaw.children.search import SearchResult, find_children
 from jigsaw.matching.identifiers import (
@@ -38,23 +44,33 @@ __all__ = [
     "ChildFlag",
     "ChildIdentifier",
     "ChildMatchKey",
+    "ChildMerge",
     "ChildName",
     "ChildRelationship",
+    "DuplicateReview",
+    "FindResult",
     "FlagKind",
     "IdentifierScheme",
     "NameKind",
+    "NewBaby",
     "RelationshipKind",
+    "ReviewStatus",
     "SearchResult",
     "Sex",
     "count_children",
     "find_children",
+    "find_duplicates",
     "format_nhs_number",
+    "merge_children",
     "nhs_check_digit",
     "nhs_number_is_valid",
     "normalise_nhs_number",
     "normalise_postcode",
     "normalise_upn",
     "postcode_is_valid",
+    "record_birth",
+    "record_unborn_plan",
+    "unmerge_children",
     "upn_check_letter",
     "upn_is_valid",
 ]

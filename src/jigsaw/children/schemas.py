@@ -1,24 +1,32 @@
-"""API views of a child's record."""
+"""API views and forms: a child's record, search, and the duplicates queue."""
 
 import uuid
-from datetime import date
+from collections.abc import Sequence
+from datetime import date, datetime
+from typing import TypeVar
 
 from pydantic import BaseModel
 
 from jigsaw.access.vocabulary import AccessBasis
+from jigsaw.children.models import Address, ChildAddress, ChildMerge
+from jigsaw.children.reviews import ChildIdentity, DuplicateCase, QueuedPair
 from jigsaw.children.search import SearchResult
 from jigsaw.children.services import ChildRecord
 from jigsaw.core.errors import Invalid
 from jigsaw.matching import PersonRecord
 from jigsaw.matching.identifiers import nhs_number_is_valid, normalise_nhs_number
 
+View = TypeVar("View", bound=BaseModel)
+
 
 class ChildNameView(BaseModel):
-    """One of the child's names."""
+    """One of the child's names, with the period it was used where known."""
 
     kind: str
     given_names: str
     family_name: str
+    valid_from: date | None = None
+    valid_to: date | None = None
 
 
 class ChildIdentifierView(BaseModel):
@@ -27,6 +35,45 @@ class ChildIdentifierView(BaseModel):
     scheme: str
     value: str
     issuer_id: uuid.UUID | None
+    issuer: str | None = None
+
+
+class AddressView(BaseModel):
+    """Where the child lived, from when to when (``valid_to`` empty while current)."""
+
+    line1: str
+    line2: str | None
+    town: str
+    postcode: str
+    valid_from: date | None
+    valid_to: date | None
+
+    @classmethod
+    def from_row(cls, lived: ChildAddress, address: Address) -> "AddressView":
+        """Build the view from the address and the period the child lived there."""
+        return cls(line1=address.line1, line2=address.line2, town=address.town,
+                   postcode=address.postcode, valid_from=lived.valid_from,
+                   valid_to=lived.valid_to)  # fmt: skip
+
+
+class RelativeView(BaseModel):
+    """A parent, carer, household member or brother or sister."""
+
+    kind: str
+    name: str
+    year_of_birth: int | None
+    child_id: uuid.UUID | None
+
+
+class InvolvementView(BaseModel):
+    """An organisation (and the practitioner, where named) working with the child."""
+
+    role: str
+    organisation_id: uuid.UUID
+    organisation: str
+    practitioner: str | None
+    started_on: date
+    ended_on: date | None
 
 
 class ChildFlagView(BaseModel):
@@ -36,6 +83,17 @@ class ChildFlagView(BaseModel):
     category: str | None
     started_on: date
     ended_on: date | None
+    due_on: date | None = None
+
+
+class UnbornSiblingPlanView(BaseModel):
+    """A child protection plan for an unborn brother or sister, held against a parent."""
+
+    parent_name: str
+    category: str | None
+    started_on: date
+    due_on: date | None
+    recorded_by: str
 
 
 class ChildView(BaseModel):
@@ -47,7 +105,11 @@ class ChildView(BaseModel):
     sex: str
     names: list[ChildNameView]
     identifiers: list[ChildIdentifierView]
+    addresses: list[AddressView]
+    family: list[RelativeView]
+    involvements: list[InvolvementView]
     flags: list[ChildFlagView]
+    unborn_sibling_plans: list[UnbornSiblingPlanView]
     access_basis: AccessBasis
 
     @classmethod
@@ -59,22 +121,20 @@ class ChildView(BaseModel):
             date_of_birth=child.date_of_birth,
             date_of_birth_estimated=child.date_of_birth_estimated,
             sex=child.sex,
-            names=[
-                ChildNameView(kind=n.kind, given_names=n.given_names, family_name=n.family_name)
-                for n in child.names
-            ],
-            identifiers=[
-                ChildIdentifierView(scheme=i.scheme, value=i.value, issuer_id=i.issuer_id)
-                for i in child.identifiers
-            ],
-            flags=[
-                ChildFlagView(
-                    kind=f.kind, category=f.category, started_on=f.started_on, ended_on=f.ended_on
-                )
-                for f in record.flags
-            ],
+            names=_views(ChildNameView, record.names),
+            identifiers=_views(ChildIdentifierView, record.identifiers),
+            addresses=[AddressView.from_row(lived, address) for lived, address in record.addresses],
+            family=_views(RelativeView, record.family),
+            involvements=_views(InvolvementView, record.involvements),
+            flags=_views(ChildFlagView, record.flags),
+            unborn_sibling_plans=_views(UnbornSiblingPlanView, record.unborn_sibling_plans),
             access_basis=record.access.basis,
         )
+
+
+def _views(view: type[View], items: Sequence[object]) -> list[View]:
+    """Build one view per item from its attributes (records, rows and dataclasses alike)."""
+    return [view.model_validate(item, from_attributes=True) for item in items]
 
 
 class ChildSearchForm(BaseModel):
@@ -155,3 +215,151 @@ class SearchResultView(BaseModel):
             explanation=[evidence.text for evidence in result.match.explanation],
             rule=result.match.rule,
         )
+
+
+class IndexedChildView(BaseModel):
+    """A child as the match index holds them: what the matcher compared."""
+
+    child_id: uuid.UUID
+    given_names: str
+    family_name: str
+    date_of_birth: date | None
+    sex: str | None
+    postcode: str | None
+
+    @classmethod
+    def from_record(cls, child_id: uuid.UUID, record: PersonRecord) -> "IndexedChildView":
+        """Build the view from an index record."""
+        return cls(child_id=child_id, given_names=record.given_names,
+                   family_name=record.family_name, date_of_birth=record.date_of_birth,
+                   sex=record.sex, postcode=record.postcode)  # fmt: skip
+
+
+class QueuedPairView(BaseModel):
+    """An open duplicate review: two children who may be one, and how likely."""
+
+    review_id: uuid.UUID
+    probability: float
+    rule: str | None
+    first: IndexedChildView
+    second: IndexedChildView
+
+    @classmethod
+    def from_pair(cls, pair: QueuedPair) -> "QueuedPairView":
+        """Build the view from a queued pair."""
+        review = pair.review
+        return cls(
+            review_id=review.id,
+            probability=round(review.probability, 4),
+            rule=review.rule,
+            first=IndexedChildView.from_record(review.child_id, pair.first),
+            second=IndexedChildView.from_record(review.other_child_id, pair.second),
+        )
+
+
+class EvidenceView(BaseModel):
+    """How one field compared, its weight in bits, and the words shown for it."""
+
+    field: str
+    level: str
+    weight: float
+    text: str
+
+
+class ChildIdentityView(BaseModel):
+    """One child's identity details as a person deciding on a duplicate compares them."""
+
+    child_id: uuid.UUID
+    date_of_birth: date | None
+    date_of_birth_estimated: bool
+    sex: str
+    names: list[ChildNameView]
+    identifiers: list[ChildIdentifierView]
+    addresses: list[AddressView]
+    agencies: list[str]
+
+    @classmethod
+    def from_identity(cls, identity: ChildIdentity) -> "ChildIdentityView":
+        """Build the view from one side of a duplicate case."""
+        child = identity.child
+        return cls(
+            child_id=child.id,
+            date_of_birth=child.date_of_birth,
+            date_of_birth_estimated=child.date_of_birth_estimated,
+            sex=child.sex,
+            names=_views(ChildNameView, identity.names),
+            identifiers=_views(ChildIdentifierView, identity.identifiers),
+            addresses=[
+                AddressView.from_row(lived, address) for lived, address in identity.addresses
+            ],
+            agencies=identity.agencies,
+        )
+
+
+class DuplicateCaseView(BaseModel):
+    """Both children side by side, with the matcher's score and per-field explanation now."""
+
+    review_id: uuid.UUID
+    probability: float
+    band: str
+    rule: str | None
+    explanation: list[EvidenceView]
+    first: ChildIdentityView
+    second: ChildIdentityView
+
+    @classmethod
+    def from_case(cls, case: DuplicateCase) -> "DuplicateCaseView":
+        """Build the view from a duplicate case."""
+        match = case.match
+        return cls(
+            review_id=case.review.id,
+            probability=round(match.probability, 4),
+            band=match.band,
+            rule=match.rule or case.review.rule,
+            explanation=[
+                EvidenceView(field=e.field, level=e.level, weight=round(e.weight, 2), text=e.text)
+                for e in match.explanation
+            ],
+            first=ChildIdentityView.from_identity(case.first),
+            second=ChildIdentityView.from_identity(case.second),
+        )
+
+
+class MergeForm(BaseModel):
+    """A person's decision that two records are one child: which to keep, and why."""
+
+    keep: str = ""
+    reason: str = ""
+
+    def keep_id(self) -> uuid.UUID | None:
+        """The record chosen to keep, or None if none (or something else) was sent."""
+        try:
+            return uuid.UUID(self.keep)
+        except ValueError:
+            return None
+
+
+class MergeView(BaseModel):
+    """A merge: which record was kept, which merged into it, and whether it was undone."""
+
+    id: uuid.UUID
+    kept_id: uuid.UUID
+    merged_id: uuid.UUID
+    merged_at: datetime
+    reason: str
+    rows_moved: int
+    unmerged_at: datetime | None
+
+    @classmethod
+    def from_merge(cls, merge: ChildMerge) -> "MergeView":
+        """Build the view from a merge."""
+        return cls(id=merge.id, kept_id=merge.kept_id, merged_id=merge.merged_id,
+                   merged_at=merge.merged_at, reason=merge.reason, rows_moved=len(merge.moved),
+                   unmerged_at=merge.unmerged_at)  # fmt: skip
+
+
+class DecisionView(BaseModel):
+    """Where a duplicate review stands after a decision."""
+
+    review_id: uuid.UUID
+    status: str

@@ -4,8 +4,6 @@ import uuid
 from dataclasses import dataclass
 from datetime import timedelta
 
-from sqlalchemy import select
-
 from jigsaw import accounts, audit
 from jigsaw.access import facts, policy
 from jigsaw.access.actor import Actor
@@ -14,8 +12,21 @@ from jigsaw.access.policy import ChildAccess
 from jigsaw.access.vocabulary import AccessBasis
 from jigsaw.accounts.queries import AccessLine
 from jigsaw.audit import queries as audit_queries
-from jigsaw.children.models import Address, Child, ChildAddress, ChildFlag
-from jigsaw.children.queries import Relative, access_child, family_of, flags_of
+from jigsaw.children.models import Address, Child, ChildAddress, ChildFlag, ChildName
+from jigsaw.children.queries import (
+    IdentifierLine,
+    InvolvementLine,
+    Relative,
+    UnbornSiblingPlan,
+    access_child,
+    addresses_of,
+    family_of,
+    flags_of,
+    identifiers_of,
+    involvements_of,
+    names_in_order,
+    unborn_sibling_plans,
+)
 from jigsaw.core import clock
 from jigsaw.core.errors import Invalid, NotFound
 from jigsaw.core.uow import UnitOfWork
@@ -30,33 +41,36 @@ class ChildRecord:
 
     child: Child
     access: ChildAccess
+    names: list[ChildName]
+    identifiers: list[IdentifierLine]
     addresses: list[tuple[ChildAddress, Address]]
-    involvements: list[Involvement]
+    involvements: list[InvolvementLine]
     flags: list[ChildFlag]
+    unborn_sibling_plans: list[UnbornSiblingPlan]
     family: list[Relative]
 
 
 def open_child_record(uow: UnitOfWork, actor: Actor, *, child_id: uuid.UUID) -> ChildRecord:
     """Read a child's record, auditing the read with its basis in the same transaction.
 
+    A fixed number of queries, however many names, addresses or involvements the child has.
+
     Raises:
         NotFound: no such child, or the actor has no basis to reach them.
+        MergedRecord: the child was merged into another record the actor may open.
     """
     with uow:
         child, access = access_child(uow, actor, child_id)
         uow.session.refresh(child, ["names", "identifiers"])
-        addresses = uow.session.execute(
-            select(ChildAddress, Address)
-            .join(Address, Address.id == ChildAddress.address_id)
-            .where(ChildAddress.child_id == child.id)
-            .order_by(ChildAddress.valid_to.is_not(None), ChildAddress.valid_from.desc())
-        ).all()
         record = ChildRecord(
             child=child,
             access=access,
-            addresses=[(row[0], row[1]) for row in addresses],
-            involvements=facts.involvements_of(uow.session, child.id),
+            names=names_in_order(child.names),
+            identifiers=identifiers_of(uow, child),
+            addresses=addresses_of(uow, child.id),
+            involvements=involvements_of(uow, child.id),
             flags=flags_of(uow, child.id),
+            unborn_sibling_plans=unborn_sibling_plans(uow, child.id),
             family=family_of(uow, child.id),
         )
         audit.record(uow, actor, "child:viewed", subject_type="child", subject_id=child.id,

@@ -4,7 +4,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import timedelta
 
-from jigsaw import audit
+from jigsaw import audit, children
 from jigsaw.access.actor import Actor
 from jigsaw.audit.keys import signing_key
 from jigsaw.config import Settings
@@ -25,4 +25,12 @@ def sign_audit_checkpoint(uow: UnitOfWork, settings: Settings) -> None:
     audit.checkpoint_if_due(uow, Actor.system("job:audit-checkpoint"), key=signing_key(settings))
 
 
-JOBS: tuple[Job, ...] = (Job("audit checkpoint", timedelta(minutes=5), sign_audit_checkpoint),)
+def find_duplicate_children(uow: UnitOfWork, settings: Settings) -> None:  # noqa: ARG001
+    """Queue likely duplicate children for review (a person always decides)."""
+    children.find_duplicates(uow, Actor.system("job:find-duplicates"))
+
+
+JOBS: tuple[Job, ...] = (
+    Job("audit checkpoint", timedelta(minutes=5), sign_audit_checkpoint),
+    Job("find duplicate children", timedelta(days=1), find_duplicate_children),
+)
