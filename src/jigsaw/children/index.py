@@ -46,6 +46,7 @@ def record_row(child_id: uuid.UUID, record: PersonRecord) -> dict[str, Any]:
         "nhs_number": record.nhs_number,
         "upn": record.upn,
         "household_key": record.household_key,
+        "address_line": record.address_line,
     }
 
 
@@ -69,6 +70,7 @@ def person_from_row(row: ChildMatchRecord | Any) -> PersonRecord:
         nhs_number=row.nhs_number,
         upn=row.upn,
         household_key=row.household_key,
+        address_line=row.address_line,
     )
 
 
@@ -125,6 +127,7 @@ _RECORD_COLUMNS = (
     "nhs_number",
     "upn",
     "household_key",
+    "address_line",
 )
 
 
@@ -175,5 +178,6 @@ def records_from_child_tables(
             nhs_number=identifiers[child_id].get(IdentifierScheme.NHS_NUMBER),
             upn=identifiers[child_id].get(IdentifierScheme.UPN),
             household_key=str(home.id) if home else None,
+            address_line=home.line1 if home else None,
         )
     return records

@@ -239,6 +239,8 @@ class ChildMatchRecord(Base):
     nhs_number: Mapped[str | None] = mapped_column(String(10))
     upn: Mapped[str | None] = mapped_column(String(13))
     household_key: Mapped[str | None] = mapped_column(String(64))
+    # The first line of the current address, which rosters often carry.
+    address_line: Mapped[str | None] = mapped_column(String(200))
 
 
 class ChildMerge(IdMixin, Base):

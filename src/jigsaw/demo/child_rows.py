@@ -130,6 +130,7 @@ def index_records(data: DemoPartnership, ids: Ids) -> Iterable[tuple[uuid.UUID, 
     The same records ``jigsaw.children.index`` would build from the rows above.
     """
     postcodes = {address.key: address.postcode for address in data.addresses}
+    lines = {address.key: address.line1 for address in data.addresses}
     for child in data.children:
         yield (
             ids(child.key),
@@ -143,6 +144,7 @@ def index_records(data: DemoPartnership, ids: Ids) -> Iterable[tuple[uuid.UUID, 
                 nhs_number=child.nhs_number,
                 upn=child.upn,
                 household_key=str(ids(child.address_key)),
+                address_line=lines[child.address_key],
             ),
         )
     for duplicate in data.duplicates:
@@ -156,5 +158,6 @@ def index_records(data: DemoPartnership, ids: Ids) -> Iterable[tuple[uuid.UUID, 
                 postcode=postcodes[duplicate.address_key],
                 nhs_number=duplicate.nhs_number,
                 household_key=str(ids(duplicate.address_key)),
+                address_line=lines[duplicate.address_key],
             ),
         )
