@@ -202,11 +202,11 @@ def _copy_into_postgres(engine: Engine, index: SyntheticIndex) -> None:
 
 
 def keys_version() -> str:
-    """A digest of a few records' blocking keys: a kept index is rebuilt when the keys change."""
+    """A digest of a few records' index rows: a kept index is rebuilt when they change."""
     sample = generate(50, seed=1)
-    keys = sorted(k["key"] for i, r in zip(sample.ids, sample.records, strict=True)
-                  for k in key_rows(i, r))  # fmt: skip
-    return hashlib.sha256("\n".join(keys).encode()).hexdigest()[:8]
+    rows = sorted(str(sorted(row.items())) for i, r in zip(sample.ids, sample.records, strict=True)
+                  for row in [*key_rows(i, r), record_row(i, r)])  # fmt: skip
+    return hashlib.sha256("\n".join(rows).encode()).hexdigest()[:8]
 
 
 def count_children(engine: Engine) -> int:
