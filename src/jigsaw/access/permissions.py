@@ -29,5 +29,10 @@ class Permission(StrEnum):
 
 # Permissions an API token may carry: what agency systems do, never administration.
 TOKEN_PERMISSIONS = frozenset(
-    {Permission.CHILD_READ, Permission.ROSTER_LINK, Permission.SUMMARY_READ}
+    {
+        Permission.CHILD_READ,
+        Permission.MATCH_REVIEW,
+        Permission.ROSTER_LINK,
+        Permission.SUMMARY_READ,
+    }
 )

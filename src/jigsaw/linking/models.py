@@ -4,7 +4,7 @@ import uuid
 from datetime import datetime
 from enum import StrEnum
 
-from sqlalchemy import JSON, ForeignKey, Integer, String
+from sqlalchemy import JSON, ForeignKey, Integer, String, Text
 from sqlalchemy.orm import Mapped, mapped_column
 
 from jigsaw.access.models import InvolvementRole
@@ -14,7 +14,8 @@ from jigsaw.core.db import Base, IdMixin, enum_column
 class LinkRun(IdMixin, Base):
     """One roster linked to the child index for one organisation: who, when, what came of it.
 
-    Counts only: the roster's rows are not kept, except those queued for review.
+    The roster's rows are not kept, except those queued for review; the decisions file
+    keeps each row's number, local id, decision and score, for the organisation to download.
     """
 
     __tablename__ = "link_runs"
@@ -30,6 +31,9 @@ class LinkRun(IdMixin, Base):
     possible: Mapped[int] = mapped_column(Integer)
     unmatched: Mapped[int] = mapped_column(Integer)
     created: Mapped[int] = mapped_column(Integer)
+    # The decisions CSV (row, local id, decision, child id, score, explanation). It holds no
+    # more personal data than the roster did and is served only to the same organisation.
+    decisions_csv: Mapped[str] = mapped_column(Text)
 
 
 class LinkReviewStatus(StrEnum):

@@ -24,6 +24,7 @@ from jigsaw.core.db import make_engine, make_session_factory
 from jigsaw.core.errors import Conflict, Invalid, JigsawError, NotFound, PermissionDenied
 from jigsaw.core.logging import configure_logging
 from jigsaw.jobs import JOBS, Worker
+from jigsaw.linking import routes as linking_routes
 from jigsaw.privacy import routes as privacy_routes
 from jigsaw.web import routes
 from jigsaw.web.auth import (
@@ -52,6 +53,8 @@ ROUTERS = (
     children_routes.api,
     privacy_routes.pages,
     privacy_routes.api,
+    linking_routes.pages,
+    linking_routes.api,
 )
 
 EXPIRED_FORM = {

@@ -45,6 +45,7 @@ def make_templates(settings: Settings) -> Jinja2Templates:
 # The service navigation: (label, path, permission needed; None for any signed-in user).
 NAVIGATION = (
     ("Find a child", "/children/search", Permission.CHILD_READ),
+    ("Rosters", "/rosters", Permission.ROSTER_LINK),
     ("Account", "/account", None),
     ("Users", "/admin/users", Permission.USER_MANAGE),
     ("Organisations", "/admin/organisations", Permission.ORGANISATION_MANAGE),

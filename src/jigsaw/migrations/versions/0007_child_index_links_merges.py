@@ -29,6 +29,7 @@ def upgrade() -> None:
         sa.Column("nhs_number", sa.String(length=10), nullable=True),
         sa.Column("upn", sa.String(length=13), nullable=True),
         sa.Column("household_key", sa.String(length=64), nullable=True),
+        sa.Column("address_line", sa.String(length=200), nullable=True),
         sa.ForeignKeyConstraint(
             ["child_id"], ["children.id"], name=op.f("fk_child_match_records_child_id_children")
         ),
@@ -112,6 +113,7 @@ def upgrade() -> None:
         sa.Column("possible", sa.Integer(), nullable=False),
         sa.Column("unmatched", sa.Integer(), nullable=False),
         sa.Column("created", sa.Integer(), nullable=False),
+        sa.Column("decisions_csv", sa.Text(), nullable=False),
         sa.Column("id", sa.Uuid(), nullable=False),
         sa.ForeignKeyConstraint(
             ["organisation_id"],
