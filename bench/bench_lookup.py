@@ -97,18 +97,23 @@ def percentile(values: list[float], share: float) -> float:
     return ordered[min(len(ordered) - 1, round(share * len(ordered)) - 1)]
 
 
-def time_searches(engine: Engine, found: list[lookup_index.Search]) -> tuple[list[float], Quality]:
-    """Run every search as the service does; give each one's seconds and the answers' quality."""
+def time_searches(
+    engine: Engine, found: list[lookup_index.Search], *, warm_up: int = WARM_UP
+) -> tuple[list[float], Quality]:
+    """Run every search as the service does; give each one's seconds and the answers' quality.
+
+    The first ``warm_up`` searches are run untimed and left out of the quality too.
+    """
     uow = UnitOfWork(make_session_factory(engine))
-    for search in found[:WARM_UP]:
+    for search in found[:warm_up]:
         find_children(uow, ACTOR, query=search.query)
     seconds, answers = [], []
-    for search in found[WARM_UP:]:
+    for search in found[warm_up:]:
         started = time.perf_counter()
         results = find_children(uow, ACTOR, query=search.query)
         seconds.append(time.perf_counter() - started)
         answers.append(answer_of(results))
-    return seconds, judge(answers, [search.truth for search in found[WARM_UP:]])
+    return seconds, judge(answers, [search.truth for search in found[warm_up:]])
 
 
 def postgres_index(index: lookup_index.SyntheticIndex) -> Engine:

@@ -6,7 +6,7 @@ from enum import StrEnum
 from functools import lru_cache
 from pathlib import Path
 
-from pydantic import Field, SecretStr, field_validator
+from pydantic import AliasChoices, Field, SecretStr, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 
@@ -49,6 +49,12 @@ class Settings(BaseSettings):
     smtp_password: SecretStr | None = None
     smtp_from: str = "jigsaw@localhost"
     smtp_starttls: bool = True
+    matching_model_path: Path | None = Field(
+        default=None,
+        description="Matching model file written by `jigsaw matching train`; the packaged "
+        "default when unset.",
+        validation_alias=AliasChoices("JIGSAW_MATCHING_MODEL", "matching_model_path"),
+    )
     log_level: str = "INFO"
     log_json: bool | None = Field(
         default=None, description="JSON log lines; defaults to on in production."

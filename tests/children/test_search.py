@@ -1,6 +1,9 @@
 """Finding a child: misspelt, nicknamed, dates mixed up — and what each reader may see."""
 
+import json
 from datetime import date
+from importlib import resources
+from pathlib import Path
 
 import pytest
 from fastapi import FastAPI
@@ -13,6 +16,8 @@ from jigsaw.accounts import User
 from jigsaw.accounts import services as accounts
 from jigsaw.audit.models import AuditEvent
 from jigsaw.children.schemas import ChildSearchForm
+from jigsaw.children.search import matching_model
+from jigsaw.config import get_settings
 from jigsaw.core.errors import Invalid
 from jigsaw.core.uow import UnitOfWork
 from jigsaw.demo import DemoChild
@@ -213,3 +218,24 @@ class TestDeclaringAnInvolvement:
             },
         )
         assert refused.status_code == 404
+
+
+def test_searches_score_with_the_model_file_the_settings_name(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # An operator who trained a model on their own index points JIGSAW_MATCHING_MODEL at it.
+    packaged = resources.files("jigsaw.matching").joinpath("data", "default_model.json")
+    trained = json.loads(packaged.read_text("utf-8"))
+    trained["description"] = "trained on this partnership's index"
+    path = tmp_path / "model.json"
+    path.write_text(json.dumps(trained), encoding="utf-8")
+    monkeypatch.setenv("JIGSAW_MATCHING_MODEL", str(path))
+    get_settings.cache_clear()
+    matching_model.cache_clear()
+    try:
+        assert matching_model().description == "trained on this partnership's index"
+    finally:
+        monkeypatch.delenv("JIGSAW_MATCHING_MODEL")
+        get_settings.cache_clear()
+        matching_model.cache_clear()
+    assert matching_model().description != "trained on this partnership's index"

@@ -99,3 +99,14 @@ def test_a_nickname_still_shares_a_key(record: PersonRecord) -> None:
     nickname = replace(record, given_names="Jake", family_name="Okonkwo", nhs_number=None)
     formal = replace(record, given_names="Jacob", nhs_number=None)
     assert blocking_keys(formal) & blocking_keys(nickname)
+
+
+@given(records)
+def test_a_misspelt_nickname_with_a_swapped_date_still_shares_a_key(record: PersonRecord) -> None:
+    # "Simmy" (not in the nickname table) for "Simran", day and month swapped, no postcode.
+    dob = record.date_of_birth
+    assert dob is not None
+    swapped = dob.replace(day=dob.month, month=dob.day) if dob.day <= 12 else dob
+    formal = replace(record, given_names="Simran", nhs_number=None)
+    typed = replace(formal, given_names="Simmy", date_of_birth=swapped, postcode=None)
+    assert blocking_keys(formal) & blocking_keys(typed)

@@ -162,3 +162,38 @@ def test_a_misspelt_nickname_still_counts_as_a_nickname() -> None:
     )
     unrelated = PersonRecord(given_names="Oliver", family_name="Malik")
     assert compare_given_name(query, unrelated) is not GivenNameLevel.NICKNAME
+
+
+@pytest.mark.parametrize(
+    ("mine", "theirs", "level"),
+    [
+        ("12 Oak Road", "12 oak road", "exact"),
+        ("12 Oak Road", "12, Oak-Road", "exact"),
+        ("12 Oak Road", "12 Oak Raod", "jaro_winkler_92"),
+        ("12 Oak Road", "12 Oak Rd", "jaro_winkler_92"),
+        ("12 Oak Road", "3 Mill Lane", "different"),
+        (None, "12 Oak Road", "missing"),
+        ("  ", "12 Oak Road", "missing"),
+    ],
+)
+def test_address_levels(mine: str | None, theirs: str | None, level: str) -> None:
+    from jigsaw.matching.comparisons import compare_address  # noqa: PLC0415
+
+    assert compare_address(person(address_line=mine), person(address_line=theirs)) == level
+
+
+@pytest.mark.parametrize(
+    ("mine", "theirs", "level"),
+    [
+        ("police:1234567", "POLICE:1234567", "same"),
+        ("police:1234567", "police:1234576", "one_edit"),
+        ("police:1234567", "police:1234568", "one_edit"),
+        ("police:1234567", "police:7654321", "different"),
+        ("police:1234567", None, "missing"),
+    ],
+)
+def test_other_identifier_levels(mine: str | None, theirs: str | None, level: str) -> None:
+    from jigsaw.matching.comparisons import compare_other_identifier  # noqa: PLC0415
+
+    query, candidate = person(other_identifier=mine), person(other_identifier=theirs)
+    assert compare_other_identifier(query, candidate) == level

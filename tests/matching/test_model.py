@@ -9,6 +9,7 @@ import pytest
 from jigsaw.matching.levels import Field
 from jigsaw.matching.model import (
     NHS_CONFLICT_RULE,
+    TWIN_RULE,
     Band,
     MatchModel,
     ModelFileError,
@@ -35,7 +36,7 @@ def model() -> MatchModel:
     return load_model()
 
 
-def test_default_model_says_it_is_hand_set(model: MatchModel) -> None:
+def test_default_model_says_how_it_was_trained(model: MatchModel) -> None:
     assert "Splink" in model.description
     assert model.weights[Field.GIVEN_NAME]["missing"] == 0
 
@@ -45,6 +46,20 @@ def test_identical_record_with_nhs_number_is_a_near_certain_match(model: MatchMo
     assert result.probability >= 0.99
     assert result.band is Band.MATCH
     assert [item.field for item in result.explanation] == list(Field)
+
+
+def test_an_nhs_number_alone_finds_the_child(model: MatchModel) -> None:
+    # A health visitor with only the NHS number, as CP-IS is searched: an issued-once number
+    # is decisive when nothing contradicts it.
+    result = score(PersonRecord("", "", nhs_number="9990000018"), JAKE, model)
+    assert result.band is Band.MATCH
+
+
+def test_an_nhs_number_alone_does_not_outweigh_everything_else(model: MatchModel) -> None:
+    # The same number on a record of another name, birthday and sex is a recording error.
+    other = replace(JAKE, given_names="Amara", family_name="Okafor", sex="female",
+                    date_of_birth=date(2019, 11, 30), postcode="B33 8TH")  # fmt: skip
+    assert score(other, JAKE, model).band is Band.UNLIKELY
 
 
 def test_nickname_and_transposed_date_is_at_least_possible(model: MatchModel) -> None:
@@ -208,3 +223,48 @@ def test_possible_twins_are_capped_at_possible_so_a_person_checks() -> None:
     same = score(jake, jake, model)
     assert same.band is Band.MATCH
     assert same.rule is None
+
+
+def test_twins_share_no_identifier_so_a_shared_one_lifts_the_twin_cap(model: MatchModel) -> None:
+    # One child whose first name one agency got wrong: the shared UPN shows it is not a twin.
+    query = replace(JAKE, nhs_number=None, household_key=None, upn="B801200005001")
+    renamed = replace(query, given_names="Tom")
+    assert score(query, renamed, model).rule is None
+    # Without the identifier the same pair is capped, and never merged automatically.
+    capped = score(replace(query, upn=None), replace(renamed, upn=None), model)
+    assert capped.rule == TWIN_RULE
+    assert capped.band is Band.POSSIBLE
+    assert not may_merge_automatically(query, renamed, score(query, renamed, model))
+
+
+def test_a_model_file_without_the_newer_fields_still_loads(tmp_path: Path) -> None:
+    data = _default_data()
+    fields = data["fields"]
+    assert isinstance(fields, dict)
+    del fields["address"], fields["other_identifier"]
+    del data["term_frequencies"]
+    old = load_model(_write(tmp_path, data))
+    assert set(old.weights[Field.ADDRESS].values()) == {0.0}
+    assert old.frequencies == {}
+
+
+def test_an_exact_common_name_weighs_less_than_a_rare_one(model: MatchModel) -> None:
+    def family_weight(family: str) -> float:
+        record = replace(JAKE, family_name=family)
+        result = score(record, record, model)
+        return next(e.weight for e in result.explanation if e.field is Field.FAMILY_NAME)
+
+    assert family_weight("Smith") < family_weight("Zebedee")
+    assert family_weight("Zebedee") == pytest.approx(
+        model.weights[Field.FAMILY_NAME]["exact"]
+        + model.frequencies[Field.FAMILY_NAME].adjustment("zebedee")
+    )
+
+
+def test_explanations_of_the_address_and_other_identifier(model: MatchModel) -> None:
+    query = replace(JAKE, address_line="12 Oak Road", other_identifier="police:1234567")
+    result = score(query, replace(query, other_identifier="police:1234576"), model)
+    texts = [item.text for item in result.explanation]
+    assert "address: same" in texts
+    assert "other identifier: one character different" in texts
+    assert "1234567" not in " ".join(texts)

@@ -51,8 +51,12 @@ class MergedRecord(Exception):
 
 
 def count_children(uow: UnitOfWork) -> int:
-    """How many children the index holds (a figure, not personal data)."""
-    return uow.session.scalar(select(func.count()).select_from(Child)) or 0
+    """How many child records the index holds (a figure, not personal data).
+
+    Records merged into another are not counted; duplicates not yet found are.
+    """
+    query = select(func.count()).select_from(Child).where(Child.merged_into_id.is_(None))
+    return uow.session.scalar(query) or 0
 
 
 def access_child(uow: UnitOfWork, actor: Actor, child_id: uuid.UUID) -> tuple[Child, ChildAccess]:

@@ -18,6 +18,7 @@ from jigsaw.access.permissions import Permission
 from jigsaw.accounts import Organisation
 from jigsaw.children import index
 from jigsaw.children.models import ChildMatchKey
+from jigsaw.config import get_settings
 from jigsaw.core import clock
 from jigsaw.core.uow import UnitOfWork
 from jigsaw.matching import (
@@ -49,8 +50,12 @@ class SearchResult:
 
 @cache
 def matching_model() -> MatchModel:
-    """The scorer's parameters, read once per process."""
-    return load_model()
+    """The scorer's parameters, read once per process.
+
+    ``JIGSAW_MATCHING_MODEL`` if set (a file ``jigsaw matching train`` wrote), else the packaged
+    default. Search, duplicates and roster linking all score with this one model.
+    """
+    return load_model(get_settings().matching_model_path)
 
 
 def find_children(uow: UnitOfWork, actor: Actor, *, query: PersonRecord) -> list[SearchResult]:

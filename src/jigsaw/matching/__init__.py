@@ -1,16 +1,20 @@
 """Child identity matching: compare a search with candidate records and explain the score.
 
-Pure functions with no database and no I/O beyond the packaged data files. The lead fetches
-candidates by ``blocking_keys`` and ranks them with ``score``.
+No Jigsaw database and no I/O beyond the packaged data files: searches fetch candidates by
+``blocking_keys`` and rank them with ``score``; ``batch`` links whole rosters in an in-memory
+DuckDB with the same levels written as SQL (``sql_levels``); ``training`` learns the model's
+parameters with Splink from unlabelled records.
 """
 
 from jigsaw.matching.blocking import blocking_keys
 from jigsaw.matching.levels import (
+    AddressLevel,
     DateOfBirthLevel,
     FamilyNameLevel,
     Field,
     GivenNameLevel,
     IdentifierLevel,
+    OtherIdentifierLevel,
     PostcodeLevel,
     SexLevel,
 )
@@ -23,11 +27,14 @@ from jigsaw.matching.model import (
     band_for,
     load_model,
     may_merge_automatically,
+    parse_model,
     score,
+    score_levels,
 )
 from jigsaw.matching.records import PersonRecord
 
 __all__ = [
+    "AddressLevel",
     "Band",
     "DateOfBirthLevel",
     "FamilyNameLevel",
@@ -38,6 +45,7 @@ __all__ = [
     "MatchModel",
     "MatchScore",
     "ModelFileError",
+    "OtherIdentifierLevel",
     "PersonRecord",
     "PostcodeLevel",
     "SexLevel",
@@ -45,5 +53,7 @@ __all__ = [
     "blocking_keys",
     "load_model",
     "may_merge_automatically",
+    "parse_model",
     "score",
+    "score_levels",
 ]

@@ -2,39 +2,80 @@
 
 The interface the linking capability calls. Both tables are pandas DataFrames with the
 columns of ``INDEX_COLUMNS`` (``record_id`` is a string: a child id for the index, a row
-number for a roster); ``previous_family_names`` is joined with "|".
+number for a roster), and optionally ``address_line`` and ``other_identifier``;
+``previous_family_names`` is joined with "|".
 
-This first implementation looks candidates up by the same blocking keys the online search
-uses and scores them with the online scorer, one pair at a time in Python. It is correct
-but slow; a DuckDB/Splink engine replaces it behind the same signature.
+The engine runs in DuckDB. Each record's comparison columns are computed once (``features``);
+candidate pairs come from blocking keys joined in SQL (an identifier, or two of date of birth,
+given name, family name and postcode, each loose enough to survive the usual slips); the
+levels of every pair are computed by the same SQL conditions Splink is trained with
+(``sql_levels``), and the pairs that cannot reach "possible" are dropped there. The few that
+survive are finished in Python by ``model.score_levels``, exactly as the online scorer finishes
+a search: term-frequency weights, the NHS-number rule, the twin cap and the explanation.
 """
 
+import math
 from collections import defaultdict
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
+import duckdb
 import pandas as pd
 
-from jigsaw.matching.blocking import blocking_keys
-from jigsaw.matching.model import Band, MatchModel, MatchScore, score
-from jigsaw.matching.records import PersonRecord
-
-INDEX_COLUMNS = (
-    "record_id",
-    "given_names",
-    "family_name",
-    "previous_family_names",
-    "date_of_birth",
-    "sex",
-    "postcode",
-    "nhs_number",
-    "upn",
-    "household_key",
+from jigsaw.matching.features import FEATURE_COLUMNS, PERSON_COLUMNS, features, text_column
+from jigsaw.matching.levels import Field
+from jigsaw.matching.model import (
+    POSSIBLE_THRESHOLD,
+    Band,
+    MatchModel,
+    MatchScore,
+    log2_odds,
+    score_levels,
 )
+from jigsaw.matching.records import PersonRecord
+from jigsaw.matching.sql_levels import TERM_FREQUENCY_COLUMNS, case_expression, gamma_levels
+
+INDEX_COLUMNS = PERSON_COLUMNS
 # How many candidates are kept per roster row (best first).
 CANDIDATE_LIMIT = 3
+# Roster rows scored per DuckDB query: bounds memory, and paces the progress callback.
+CHUNK_ROWS = 25_000
+# SQL only drops pairs clearly below "possible"; Python decides the band exactly.
+_SLACK = 1e-6
+
+# Blocking keys, as SQL over the comparison columns; a list column gives one key per element.
+# A true match survives when any one key is shared, and each key narrows the index to a few
+# records even at a million children:
+_KEYS = (
+    "'n' || nhs_number",
+    "'u' || upn",
+    "'o' || other_identifier",
+    # Date of birth (day and month in either order, so a swap keeps the key) with a name.
+    "'dfk' || {dob} || unnest(family_keys)",
+    "'dgk' || {dob} || unnest(given_keys)",
+    # Date of birth and postcode: both names are misspelt or changed.
+    "'dp' || birth_digits || postcode",
+    "'da' || birth_digits || left(address, 6)",
+    # Postcode with a name: the date of birth is wrong or missing.
+    "'pgk' || postcode || unnest(given_keys)",
+    "'pfk' || postcode || unnest(family_keys)",
+    # Both names and the year: the date is wrong in two places and the child has moved.
+    "'gfy' || birth_year || list_aggregate(given_keys, 'string_agg', ',') || unnest(family_keys)",
+    # Given and family names the other way round, in the same year.
+    "'sw' || birth_year || least(given, family) || '|' || greatest(given, family)",
+    "'a' || address",
+    # The street (the address without its house number) with both names: the date of birth
+    # and the house number are both wrong.
+    "'sn' || left(regexp_replace(address, '[0-9]', '', 'g'), 8) "
+    "|| list_aggregate(given_keys, 'string_agg', ',') || unnest(family_keys)",
+)
+# Feature columns that blocking reads but no comparison does.
+_NOT_COMPARED = frozenset({"unique_id", "given_keys", "family_keys"})
+_DOB = (
+    "birth_year || '-' || least(birth_month, birth_day) || '-' || greatest(birth_month, birth_day)"
+)
 
 
 @dataclass(frozen=True, slots=True)
@@ -63,6 +104,8 @@ def person_from_series(row: Any) -> PersonRecord:
         nhs_number=text(row.nhs_number),
         upn=text(row.upn),
         household_key=text(row.household_key),
+        address_line=text(getattr(row, "address_line", None)),
+        other_identifier=text(getattr(row, "other_identifier", None)),
     )
 
 
@@ -80,25 +123,179 @@ def link(
 
     ``progress`` is called with the number of roster rows done since the last call.
     """
-    by_key: dict[str, list[str]] = defaultdict(list)
-    records: dict[str, PersonRecord] = {}
-    for row in index.itertuples(index=False):
-        record_id = str(row.record_id)
-        record = person_from_series(row)
-        records[record_id] = record
-        for key in blocking_keys(record):
-            by_key[key].append(record_id)
+    engine = _Engine(index, model)
     results: dict[str, list[Candidate]] = {}
-    for done, row in enumerate(roster.itertuples(index=False), start=1):
-        query = person_from_series(row)
-        ids = {i for key in blocking_keys(query) for i in by_key.get(key, ())}
-        scored = [Candidate(i, score(query, records[i], model)) for i in ids]
-        kept = [c for c in scored if c.match.band is not Band.UNLIKELY]
-        if kept:
-            kept.sort(key=lambda c: c.match.probability, reverse=True)
-            results[str(row.record_id)] = kept[:CANDIDATE_LIMIT]
-        if progress is not None and done % 1000 == 0:
-            progress(1000)
-    if progress is not None:
-        progress(len(roster) % 1000)
+    for start in range(0, len(roster), CHUNK_ROWS):
+        chunk = roster.iloc[start : start + CHUNK_ROWS]
+        found: dict[str, list[Candidate]] = defaultdict(list)
+        for left, right, match in engine.pairs(chunk):
+            found[left].append(Candidate(right, match))
+        for record_id, candidates in found.items():
+            candidates.sort(key=lambda c: c.match.probability, reverse=True)
+            results[record_id] = candidates[:CANDIDATE_LIMIT]
+        if progress is not None:
+            progress(len(chunk))
+    engine.close()
     return results
+
+
+def duplicates(
+    people: pd.DataFrame,
+    model: MatchModel,
+    *,
+    progress: Callable[[int], None] | None = None,
+) -> list[tuple[str, str, MatchScore]]:
+    """Find the pairs of records in one table that may be the same child (at least possible).
+
+    Each pair is given once, as (record id, other record id, score) with the smaller id first.
+    """
+    engine = _Engine(people, model)
+    found: list[tuple[str, str, MatchScore]] = []
+    for start in range(0, len(people), CHUNK_ROWS):
+        chunk = people.iloc[start : start + CHUNK_ROWS]
+        found.extend(engine.pairs(chunk, within=True))
+        if progress is not None:
+            progress(len(chunk))
+    engine.close()
+    return found
+
+
+class _Engine:
+    """An in-memory DuckDB holding the index, its blocking keys and the model's weights."""
+
+    def __init__(self, index: pd.DataFrame, model: MatchModel) -> None:
+        self._model = model
+        self._con = duckdb.connect()
+        self._con.execute("SET enable_progress_bar = false")
+        self._con.register("index_features", features(index))
+        for field in TERM_FREQUENCY_COLUMNS:
+            self._con.register(f"tf_{field.value}_table", _frequency_table(model, field))
+        self._con.execute(
+            "CREATE TABLE i AS SELECT f.*, g.tf::DOUBLE AS tf_given_name, "
+            "n.tf::DOUBLE AS tf_family_name FROM index_features f "
+            "LEFT JOIN tf_given_name_table g ON g.name = f.given "
+            "LEFT JOIN tf_family_name_table n ON n.name = f.family"
+        )
+        self._con.unregister("index_features")
+        names = _names(index)
+        self._con.register("index_names_frame", names)
+        self._con.execute("CREATE TABLE i_names AS SELECT * FROM index_names_frame")
+        self._con.unregister("index_names_frame")
+        self._con.execute(f"CREATE TABLE i_keys AS {_keys_sql('i')}")
+        self._weight = _weight_sql(model)
+
+    def close(self) -> None:
+        self._con.close()
+
+    def pairs(
+        self, roster: pd.DataFrame, *, within: bool = False
+    ) -> Iterator[tuple[str, str, MatchScore]]:
+        """Score a slice of the roster; yield each pair that is at least possibly a match."""
+        self._con.register("q_features", features(roster))
+        self._con.register("q_names", _names(roster))
+        self._con.execute(f"CREATE OR REPLACE TEMP TABLE q_keys AS {_keys_sql('q_features')}")
+        rows = self._con.execute(_pairs_sql(self._weight, within=within)).fetchall()
+        self._con.unregister("q_features")
+        self._con.unregister("q_names")
+        gammas = {field: gamma_levels(field) for field in Field}
+        for row in rows:
+            left, right, given_l, family_l, given_r, family_r = row[:6]
+            levels = {
+                field: gammas[field][gamma] for field, gamma in zip(Field, row[6:], strict=True)
+            }
+            match = score_levels(
+                levels,
+                PersonRecord(given_l or "", family_l or ""),
+                PersonRecord(given_r or "", family_r or ""),
+                self._model,
+            )
+            if match.band is not Band.UNLIKELY:
+                yield left, right, match
+
+
+def _names(people: pd.DataFrame) -> pd.DataFrame:
+    """The names as typed, which the explanations quote."""
+    return pd.DataFrame(
+        {
+            "unique_id": people["record_id"].astype(str).to_numpy(),
+            "given_names": text_column(people["given_names"]).to_numpy(),
+            "family_name": text_column(people["family_name"]).to_numpy(),
+        }
+    )
+
+
+def _keys_sql(table: str) -> str:
+    # Built from the constant key expressions above and a table name, never from data. A key
+    # with a missing part is NULL and dropped: hash(NULL) would join everyone.
+    selects = [
+        f"SELECT unique_id, {key.format(dob=_DOB)} AS key FROM {table}"  # noqa: S608
+        for key in _KEYS
+    ]
+    keys = " UNION ALL ".join(selects)
+    return f"SELECT unique_id, hash(key) AS key FROM ({keys}) WHERE key IS NOT NULL"  # noqa: S608
+
+
+def _weight_sql(model: MatchModel) -> str:
+    """A SQL expression for a pair's match weight in bits, as the online scorer adds it up."""
+    terms = [repr(log2_odds(model.prior))]
+    for field in Field:
+        branches = " ".join(
+            f"WHEN {gamma} THEN {model.weights[field][level]!r}"
+            for gamma, level in gamma_levels(field).items()
+        )
+        terms.append(f"(CASE gamma_{field.value} {branches} END)")
+    for field in TERM_FREQUENCY_COLUMNS:
+        frequencies = model.frequencies.get(field)
+        if frequencies is None:
+            continue
+        exact = next(g for g, level in gamma_levels(field).items() if level == "exact")
+        # An exact agreement means both sides hold the name, so the index side's frequency is it.
+        terms.append(
+            f"(CASE WHEN gamma_{field.value} = {exact} THEN "
+            f"{math.log2(frequencies.exact_u)!r} - log2(coalesce(tf_{field.value}_r, "
+            f"{frequencies.floor!r})) ELSE 0 END)"
+        )
+    return " + ".join(terms)
+
+
+def _frequency_table(model: MatchModel, field: Field) -> pd.DataFrame:
+    frequencies = model.frequencies.get(field)
+    values = frequencies.values if frequencies else {}
+    return pd.DataFrame({"name": list(values), "tf": list(values.values())}, dtype=object)
+
+
+def _pairs_sql(weight: str, *, within: bool) -> str:
+    columns = [c for c in FEATURE_COLUMNS if c not in _NOT_COMPARED]
+    sides = ", ".join(f"l.{c} AS {c}_l, r.{c} AS {c}_r" for c in columns)
+    sides += ", r.tf_given_name AS tf_given_name_r, r.tf_family_name AS tf_family_name_r"
+    gammas = ", ".join(f"{case_expression(field)} AS gamma_{field.value}" for field in Field)
+    order = "AND b.left_id < b.right_id" if within else ""
+    threshold = log2_odds(POSSIBLE_THRESHOLD) - _SLACK
+    nhs_conflict = next(
+        g for g, level in gamma_levels(Field.NHS_NUMBER).items() if level == "conflicting"
+    )
+    # Built from the level conditions, column names and numbers, never from data.
+    return f"""
+        WITH blocked AS (
+            SELECT DISTINCT q.unique_id AS left_id, i.unique_id AS right_id
+            FROM q_keys q JOIN i_keys i ON q.key = i.key
+        ),
+        sides AS (
+            SELECT b.left_id, b.right_id, {sides}
+            FROM blocked b
+            JOIN q_features l ON l.unique_id = b.left_id
+            JOIN i r ON r.unique_id = b.right_id
+            WHERE b.left_id IS NOT NULL {order}
+        ),
+        compared AS (
+            SELECT left_id, right_id, tf_given_name_r, tf_family_name_r, {gammas} FROM sides
+        ),
+        weighed AS (SELECT *, {weight} AS weight FROM compared)
+        SELECT w.left_id, w.right_id, ln.given_names, ln.family_name,
+               rn.given_names, rn.family_name,
+               {", ".join(f"gamma_{field.value}" for field in Field)}
+        FROM weighed w
+        JOIN q_names ln ON ln.unique_id = w.left_id
+        JOIN i_names rn ON rn.unique_id = w.right_id
+        WHERE w.weight >= {threshold!r} AND gamma_{Field.NHS_NUMBER.value} != {nhs_conflict}
+    """  # noqa: S608

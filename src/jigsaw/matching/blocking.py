@@ -16,6 +16,8 @@ key                                            still shared when ...
 ``pc:<postcode>+gk:<given key>``               the date of birth is wrong or missing
 ``gk:<given key>+dmf:<metaphone family>+       the date of birth is transposed or the day or
 yob:<yyyy>``                                   month is wrong, and the postcode has changed
+``yob:<yyyy>+sdx:<soundex family>+gi:<first    as above, with a misspelt nickname ("Simmy"
+letter of the given name>``                    for "Simran"): only its first letter is kept
 =============================================  ===============================================
 
 A given name's keys are its primary Double Metaphone code and, for a name in the nickname
@@ -95,6 +97,9 @@ def _name_keys(record: PersonRecord, families: set[str], givens: set[str]) -> se
         year = f"{record.date_of_birth.year:04d}"
         codes = {primary_metaphone(name) for name in families} - {""}
         keys |= {f"gk:{given}+dmf:{code}+yob:{year}" for given in givens for code in codes}
+        if initial := first_given_name(record.given_names)[:1]:
+            sounds = {soundex(name) for name in families} - {""}
+            keys |= {f"yob:{year}+sdx:{code}+gi:{initial}" for code in sounds}
     return keys
 
 

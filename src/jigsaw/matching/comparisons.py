@@ -8,18 +8,22 @@ holds wins. Jaro-Winkler similarity comes from rapidfuzz.
 from collections.abc import Callable
 from datetime import date
 
-from rapidfuzz.distance import JaroWinkler
+from rapidfuzz.distance import DamerauLevenshtein, JaroWinkler
 
 from jigsaw.matching.levels import (
+    AddressLevel,
     DateOfBirthLevel,
     FamilyNameLevel,
     GivenNameLevel,
     IdentifierLevel,
+    OtherIdentifierLevel,
     PostcodeLevel,
     SexLevel,
 )
 from jigsaw.matching.nicknames import are_variants, variants_of
 from jigsaw.matching.normalise import (
+    clean_address,
+    clean_identifier,
     clean_nhs_number,
     clean_postcode,
     clean_sex,
@@ -35,11 +39,20 @@ from jigsaw.matching.records import PersonRecord
 
 CLOSE = 0.92
 NEAR = 0.85
+# Similarities within this of a band's edge count as reaching it, so that SQL engines (DuckDB in
+# training and batch linking), whose arithmetic differs from rapidfuzz's in the last bit, put
+# every pair in the same band as Python does.
+TOLERANCE = 1e-9
 
 
 def _similarity(first: str, second: str) -> float:
     """Give the Jaro-Winkler similarity of two normalised names, from 0 to 1."""
     return JaroWinkler.normalized_similarity(first, second)
+
+
+def _at_least(similarity: float, band: float) -> bool:
+    """Tell whether a similarity reaches a band's lower edge (within ``TOLERANCE``)."""
+    return similarity >= band - TOLERANCE
 
 
 def compare_given_name(query: PersonRecord, candidate: PersonRecord) -> GivenNameLevel:
@@ -51,8 +64,8 @@ def compare_given_name(query: PersonRecord, candidate: PersonRecord) -> GivenNam
     ladder: tuple[tuple[GivenNameLevel, Callable[[], bool]], ...] = (
         (GivenNameLevel.EXACT, lambda: mine == theirs),
         (GivenNameLevel.NICKNAME, lambda: _nickname(mine, theirs)),
-        (GivenNameLevel.JARO_WINKLER_92, lambda: similarity >= CLOSE),
-        (GivenNameLevel.JARO_WINKLER_85, lambda: similarity >= NEAR),
+        (GivenNameLevel.JARO_WINKLER_92, lambda: _at_least(similarity, CLOSE)),
+        (GivenNameLevel.JARO_WINKLER_85, lambda: _at_least(similarity, NEAR)),
         (GivenNameLevel.PHONETIC, lambda: sound_alike(mine, theirs)),
         (GivenNameLevel.SWAPPED, lambda: _swapped(query, candidate)),
     )
@@ -63,8 +76,8 @@ def _nickname(mine: str, theirs: str) -> bool:
     """A known variant of the other name, or a close misspelling of one ("Simmy" for "Simmi")."""
     if are_variants(mine, theirs):
         return True
-    return any(_similarity(mine, variant) >= CLOSE for variant in variants_of(theirs)) or any(
-        _similarity(theirs, variant) >= CLOSE for variant in variants_of(mine)
+    return any(_at_least(_similarity(mine, v), CLOSE) for v in variants_of(theirs)) or any(
+        _at_least(_similarity(theirs, v), CLOSE) for v in variants_of(mine)
     )
 
 
@@ -89,8 +102,8 @@ def compare_family_name(query: PersonRecord, candidate: PersonRecord) -> FamilyN
             FamilyNameLevel.PREVIOUS,
             lambda: _matches_previous(query, candidate) or _matches_previous(candidate, query),
         ),
-        (FamilyNameLevel.JARO_WINKLER_92, lambda: similarity >= CLOSE),
-        (FamilyNameLevel.JARO_WINKLER_85, lambda: similarity >= NEAR),
+        (FamilyNameLevel.JARO_WINKLER_92, lambda: _at_least(similarity, CLOSE)),
+        (FamilyNameLevel.JARO_WINKLER_85, lambda: _at_least(similarity, NEAR)),
         (FamilyNameLevel.PHONETIC, lambda: sound_alike(mine, theirs)),
     )
     return next((level for level, holds in ladder if holds()), FamilyNameLevel.DIFFERENT)
@@ -175,3 +188,37 @@ def _compare_identifier(mine: str, theirs: str) -> IdentifierLevel:
     if not mine or not theirs:
         return IdentifierLevel.MISSING
     return IdentifierLevel.SAME if mine == theirs else IdentifierLevel.CONFLICTING
+
+
+def compare_address(query: PersonRecord, candidate: PersonRecord) -> AddressLevel:
+    """Compare first address lines as letters and digits, exactly, then by spelling."""
+    mine, theirs = clean_address(query.address_line), clean_address(candidate.address_line)
+    if not mine or not theirs:
+        return AddressLevel.MISSING
+    if mine == theirs:
+        return AddressLevel.EXACT
+    similarity = _similarity(mine, theirs)
+    if _at_least(similarity, CLOSE):
+        return AddressLevel.JARO_WINKLER_92
+    if _at_least(similarity, NEAR):
+        return AddressLevel.JARO_WINKLER_85
+    return AddressLevel.DIFFERENT
+
+
+def compare_other_identifier(query: PersonRecord, candidate: PersonRecord) -> OtherIdentifierLevel:
+    """Compare another identifier: the same, one character mistyped or swapped, or different.
+
+    Unlike the NHS number, a different value is evidence, not a rule: these identifiers carry
+    no check digit, so a slip of the keyboard is common.
+    """
+    mine, theirs = (
+        clean_identifier(query.other_identifier),
+        clean_identifier(candidate.other_identifier),
+    )
+    if not mine or not theirs:
+        return OtherIdentifierLevel.MISSING
+    if mine == theirs:
+        return OtherIdentifierLevel.SAME
+    if DamerauLevenshtein.distance(mine, theirs, score_cutoff=1) <= 1:
+        return OtherIdentifierLevel.ONE_EDIT
+    return OtherIdentifierLevel.DIFFERENT

@@ -53,6 +53,19 @@ _TEMPLATES: dict[Field, dict[str, str]] = {
         "missing": _NOT_BOTH,
     },
     Field.UPN: {"same": "same", "conflicting": "different numbers", "missing": _NOT_BOTH},
+    Field.ADDRESS: {
+        "exact": "same",
+        "jaro_winkler_92": "very similar",
+        "jaro_winkler_85": "similar",
+        "different": "different",
+        "missing": _NOT_BOTH,
+    },
+    Field.OTHER_IDENTIFIER: {
+        "same": "same",
+        "one_edit": "one character different",
+        "different": "different",
+        "missing": _NOT_BOTH,
+    },
 }
 
 _LABELS = {
@@ -63,6 +76,8 @@ _LABELS = {
     Field.SEX: "sex",
     Field.NHS_NUMBER: "NHS number",
     Field.UPN: "UPN",
+    Field.ADDRESS: "address",
+    Field.OTHER_IDENTIFIER: "other identifier",
 }
 
 

@@ -10,24 +10,26 @@ columns, which is why a pair gets the same level in SQL as in Python.
 Frames hold personal data: keep them in memory or in the database, never in logs.
 """
 
-from collections.abc import Callable, Hashable
+import re
+from collections.abc import Callable
 from typing import Any
 
 import pandas as pd
+import pyarrow as pa  # type: ignore[import-untyped]
+import pyarrow.compute  # type: ignore[import-untyped]
 
-from jigsaw.matching.nicknames import variants_of
+from jigsaw.matching.nicknames import groups_of, variants_of
 from jigsaw.matching.normalise import (
-    clean_nhs_number,
+    clean_address,
     clean_postcode,
     clean_sex,
-    clean_upn,
     compact_name,
     first_given_name,
     name_parts,
     postcode_district,
     postcode_sector,
 )
-from jigsaw.matching.phonetics import double_metaphone, soundex
+from jigsaw.matching.phonetics import double_metaphone, primary_metaphone, soundex
 
 # The columns a person frame has (roster or index). ``record_id`` is a string; a previous
 # family names cell joins the names with "|". Missing cells are None, NaN or "".
@@ -42,28 +44,41 @@ PERSON_COLUMNS = (
     "nhs_number",
     "upn",
     "household_key",
+    "address_line",
 )
+# Columns a person frame may have; when absent, every record lacks them.
+OPTIONAL_PERSON_COLUMNS = ("address_line", "other_identifier")
 
-FEATURE_COLUMNS = (
-    "unique_id",
-    "given",
-    "given_variants",
-    "given_sounds",
-    "family",
-    "family_parts",
-    "family_sounds",
-    "family_previous",
-    "birth_year",
-    "birth_month",
-    "birth_day",
-    "birth_digits",
-    "postcode",
-    "postcode_sector",
-    "postcode_district",
-    "sex",
-    "nhs_number",
-    "upn",
+_NAMES = pa.list_(pa.string())
+# The comparison columns and their types: typed explicitly so that a column with no values at
+# all (no previous names in a roster, no NHS numbers in FEBRL) still compares in SQL.
+SCHEMA = pa.schema(
+    [
+        ("unique_id", pa.string()),
+        ("given", pa.string()),
+        ("given_variants", _NAMES),
+        ("given_sounds", _NAMES),
+        ("family", pa.string()),
+        ("family_parts", _NAMES),
+        ("family_sounds", _NAMES),
+        ("family_previous", _NAMES),
+        ("birth_year", pa.int32()),
+        ("birth_month", pa.int32()),
+        ("birth_day", pa.int32()),
+        ("birth_digits", pa.string()),
+        ("postcode", pa.string()),
+        ("postcode_sector", pa.string()),
+        ("postcode_district", pa.string()),
+        ("sex", pa.string()),
+        ("nhs_number", pa.string()),
+        ("upn", pa.string()),
+        ("address", pa.string()),
+        ("other_identifier", pa.string()),
+        ("given_keys", _NAMES),
+        ("family_keys", _NAMES),
+    ]
 )
+FEATURE_COLUMNS = tuple(SCHEMA.names)
 
 
 def sounds(name: str) -> list[str]:
@@ -77,20 +92,79 @@ def sounds(name: str) -> list[str]:
     return codes
 
 
-def _text(series: pd.Series) -> pd.Series:
+def given_keys(given: str) -> list[str]:
+    """Give the blocking codes of a compact first given name: its sound and nickname groups.
+
+    "jake" and "jacob" share "=jacob", so a nickname keeps every key a misspelling would.
+    """
+    keys = sorted(f"={formal}" for formal in groups_of(given))
+    if code := primary_metaphone(given):
+        keys.append(code)
+    return keys
+
+
+def family_keys(family_names: str) -> list[str]:
+    """Give the Soundex codes of family names ("|"-joined), whole and of each part.
+
+    So "Smith-Jones" is found by "Smith", and a previous family name still finds the child.
+    """
+    names: set[str] = set()
+    for name in family_names.split("|"):
+        names |= {compact_name(name), *name_parts(name)}
+    return sorted({soundex(name) for name in names} - {""})
+
+
+def _none_where(series: pd.Series, missing: pd.Series) -> pd.Series:
+    """Give a column as objects, with None where ``missing`` holds (not NaN: SQL needs NULL)."""
+    values = series.astype(object)
+    values[missing.to_numpy(dtype=bool)] = None
+    return values
+
+
+def text_column(series: pd.Series) -> pd.Series:
     """Give a column as strings, with every missing cell (None, NaN, "") as None."""
-    values = series.astype(object).where(series.notna(), None)
-    return values.where(values != "", None)
+    return _none_where(series, series.isna() | (series.astype(object) == ""))
 
 
-def _per_value(series: pd.Series, function: Callable[[Any], Hashable | list[str]]) -> pd.Series:
-    """Apply a function once per distinct value of a column and spread the results back."""
-    table = {value: function(value) for value in series.dropna().unique()}
-    return series.map(table, na_action="ignore")
+class _Distinct:
+    """A text column factorised: each distinct value once, and where each row's value is.
+
+    A derived column is computed once per distinct value and spread back to the rows by
+    Arrow's ``take``, so a million records cost as much Python as their distinct names do.
+    """
+
+    def __init__(self, series: pd.Series) -> None:
+        codes, uniques = pd.factorize(text_column(series), use_na_sentinel=True)
+        self.values: list[str] = [str(value) for value in uniques]
+        self._indices = pa.array(codes, mask=codes < 0, type=pa.int64())
+
+    def derive(self, function: Callable[[str], Any], type_: Any) -> Any:
+        """Give ``function`` of each row's value as an Arrow array (null where missing)."""
+        return pa.array([function(value) for value in self.values], type=type_).take(self._indices)
 
 
 def _or_none(value: str) -> str | None:
     return value or None
+
+
+def _optional(people: pd.DataFrame, column: str) -> pd.Series:
+    """Give an optional column, or all missing when the frame does not have it."""
+    if column in people.columns:
+        return people[column]
+    return pd.Series([None] * len(people), dtype=object)
+
+
+def _squeezed(series: pd.Series, also: str = "", *, upper: bool = False) -> Any:
+    """Give a column with whitespace (and the characters in ``also``) removed, "" as None.
+
+    Identifiers are nearly all distinct, so they are cleaned column-wise, as the Python
+    normalisers clean them one at a time (Python's own ``str.upper`` included).
+    """
+    pattern = r"\s+" if not also else rf"\s+|[{re.escape(also)}]"
+    values = text_column(series).str.replace(pattern, "", regex=True)
+    if upper:
+        values = values.str.upper()
+    return pa.array(_none_where(values, values.isna() | (values == "")), type=pa.string())
 
 
 def _previous(joined: str) -> list[str]:
@@ -98,51 +172,62 @@ def _previous(joined: str) -> list[str]:
     return [name for name in (compact_name(part) for part in joined.split("|")) if name]
 
 
-def _dates(series: pd.Series) -> pd.DataFrame:
+def _dates(series: pd.Series) -> dict[str, Any]:
     """Split dates of birth into year, month, day and the eight digits as typed (YYYYMMDD)."""
     dates = pd.to_datetime(series, errors="coerce")
-    years, months, days = (
-        getattr(dates.dt, part).astype("Int64") for part in ("year", "month", "day")
-    )
-    digits = dates.dt.strftime("%Y%m%d").astype(object)
-    return pd.DataFrame(
-        {
-            "birth_year": years,
-            "birth_month": months,
-            "birth_day": days,
-            "birth_digits": digits.where(dates.notna(), None),
-        }
-    )
+    missing = dates.isna().to_numpy()
+    parts = {
+        part: getattr(dates.dt, part).fillna(0).to_numpy(dtype="int64")
+        for part in ("year", "month", "day")
+    }
+    number = parts["year"] * 10_000 + parts["month"] * 100 + parts["day"]
+    digits = pa.array(number, mask=missing).cast(pa.string())
+    # Arithmetic, not strftime: a million dates in milliseconds, the same eight digits.
+    columns = {
+        f"birth_{part}": pa.array(values, mask=missing, type=pa.int32())
+        for part, values in parts.items()
+    }
+    return columns | {"birth_digits": pa.compute.utf8_lpad(digits, 8, "0")}
 
 
-def features(people: pd.DataFrame) -> pd.DataFrame:
+def features(people: pd.DataFrame) -> pa.Table:
     """Give the comparison columns of a person frame, one row per record, keyed by unique_id."""
     people = people.reset_index(drop=True)
-    given = _per_value(_text(people["given_names"]), lambda v: _or_none(first_given_name(v)))
-    family_raw = _text(people["family_name"])
-    family = _per_value(family_raw, lambda v: _or_none(compact_name(v)))
-    postcode = _per_value(_text(people["postcode"]), lambda v: _or_none(clean_postcode(v)))
-    frame = pd.DataFrame(
-        {
-            "unique_id": people["record_id"].astype(str),
-            "given": given,
-            "given_variants": _per_value(given, lambda v: sorted(variants_of(v))),
-            "given_sounds": _per_value(given, sounds),
-            "family": family,
-            "family_parts": _per_value(family_raw, lambda v: list(name_parts(v))),
-            "family_sounds": _per_value(family, sounds),
-            "family_previous": _per_value(
-                _text(people["previous_family_names"]), _previous
-            ),
-        }
+    given = _Distinct(people["given_names"])
+    family = _Distinct(people["family_name"])
+    previous = _Distinct(people["previous_family_names"])
+    both = _Distinct(
+        text_column(people["family_name"]).fillna("").astype(str)
+        + "|"
+        + text_column(people["previous_family_names"]).fillna("").astype(str)
     )
-    frame = frame.join(_dates(people["date_of_birth"]))
-    frame["postcode"] = postcode
-    frame["postcode_sector"] = _per_value(postcode, lambda v: _or_none(postcode_sector(v)))
-    frame["postcode_district"] = _per_value(postcode, lambda v: _or_none(postcode_district(v)))
-    frame["sex"] = _per_value(_text(people["sex"]), lambda v: _or_none(clean_sex(v)))
-    frame["nhs_number"] = _per_value(
-        _text(people["nhs_number"]), lambda v: _or_none(clean_nhs_number(v))
-    )
-    frame["upn"] = _per_value(_text(people["upn"]), lambda v: _or_none(clean_upn(v)))
-    return frame
+    postcode = _Distinct(people["postcode"])
+    names = pa.list_(pa.string())
+
+    def first(value: str) -> str:
+        return first_given_name(value)
+
+    columns = {
+        "unique_id": pa.array(people["record_id"].astype(str), type=pa.string()),
+        "given": given.derive(lambda v: _or_none(first(v)), pa.string()),
+        "given_variants": given.derive(lambda v: sorted(variants_of(first(v))), names),
+        "given_sounds": given.derive(lambda v: sounds(first(v)), names),
+        "family": family.derive(lambda v: _or_none(compact_name(v)), pa.string()),
+        "family_parts": family.derive(lambda v: list(name_parts(v)), names),
+        "family_sounds": family.derive(lambda v: sounds(compact_name(v)), names),
+        "family_previous": previous.derive(_previous, names),
+        **_dates(people["date_of_birth"]),
+        "postcode": postcode.derive(lambda v: _or_none(clean_postcode(v)), pa.string()),
+        "postcode_sector": postcode.derive(lambda v: _or_none(postcode_sector(v)), pa.string()),
+        "postcode_district": postcode.derive(lambda v: _or_none(postcode_district(v)), pa.string()),
+        "sex": _Distinct(people["sex"]).derive(lambda v: _or_none(clean_sex(v)), pa.string()),
+        "nhs_number": _squeezed(people["nhs_number"], "-"),
+        "upn": _squeezed(people["upn"], upper=True),
+        "address": _Distinct(_optional(people, "address_line")).derive(
+            lambda v: _or_none(clean_address(v)), pa.string()
+        ),
+        "other_identifier": _squeezed(_optional(people, "other_identifier"), upper=True),
+        "given_keys": given.derive(lambda v: given_keys(first(v)) if first(v) else [], names),
+        "family_keys": both.derive(family_keys, names),
+    }
+    return pa.table([columns[name] for name in SCHEMA.names], schema=SCHEMA)

@@ -17,6 +17,8 @@ class Field(StrEnum):
     SEX = "sex"
     NHS_NUMBER = "nhs_number"
     UPN = "upn"
+    ADDRESS = "address"
+    OTHER_IDENTIFIER = "other_identifier"
 
 
 class GivenNameLevel(StrEnum):
@@ -82,8 +84,34 @@ class IdentifierLevel(StrEnum):
     MISSING = "missing"
 
 
+class AddressLevel(StrEnum):
+    """How the first lines of the addresses compare, ignoring case, spaces and punctuation."""
+
+    EXACT = "exact"
+    JARO_WINKLER_92 = "jaro_winkler_92"
+    JARO_WINKLER_85 = "jaro_winkler_85"
+    DIFFERENT = "different"
+    MISSING = "missing"
+
+
+class OtherIdentifierLevel(StrEnum):
+    """How another identifier compares: same, one character mistyped, or different."""
+
+    SAME = "same"
+    ONE_EDIT = "one_edit"
+    DIFFERENT = "different"
+    MISSING = "missing"
+
+
 Level = (
-    GivenNameLevel | FamilyNameLevel | DateOfBirthLevel | PostcodeLevel | SexLevel | IdentifierLevel
+    GivenNameLevel
+    | FamilyNameLevel
+    | DateOfBirthLevel
+    | PostcodeLevel
+    | SexLevel
+    | IdentifierLevel
+    | AddressLevel
+    | OtherIdentifierLevel
 )
 
 LEVELS_BY_FIELD: dict[Field, type[StrEnum]] = {
@@ -94,4 +122,9 @@ LEVELS_BY_FIELD: dict[Field, type[StrEnum]] = {
     Field.SEX: SexLevel,
     Field.NHS_NUMBER: IdentifierLevel,
     Field.UPN: IdentifierLevel,
+    Field.ADDRESS: AddressLevel,
+    Field.OTHER_IDENTIFIER: OtherIdentifierLevel,
 }
+
+# Fields a model file may leave out (files written before they existed): they weigh nothing.
+OPTIONAL_FIELDS = frozenset({Field.ADDRESS, Field.OTHER_IDENTIFIER})

@@ -94,3 +94,14 @@ def clean_sex(text: str | None) -> str:
     """Give "female" or "male", or "" when the sex is missing or recorded as unknown."""
     value = (text or "").strip().casefold()
     return _SEXES.get(value, "")
+
+
+def clean_address(text: str | None) -> str:
+    """Give an address line as its letters and digits only: "12 Oak Road" gives "12oakroad"."""
+    decomposed = unicodedata.normalize("NFKD", (text or "").casefold())
+    return "".join(ch for ch in decomposed if ch.isalnum() and not unicodedata.combining(ch))
+
+
+def clean_identifier(text: str | None) -> str:
+    """Give another identifier without spaces, in capitals, or "" when missing."""
+    return "".join((text or "").split()).upper()

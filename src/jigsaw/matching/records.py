@@ -22,6 +22,10 @@ class PersonRecord:
         nhs_number: the NHS number, in any spacing.
         upn: the Unique Pupil Number.
         household_key: an opaque key shared by children recorded at the same household.
+        address_line: the first line of the address ("12 Oak Road"), where a roster has it.
+        other_identifier: any other identifier both records may hold from the same issuer,
+            written with its issuer ("police:1234567") so that numbers from different
+            agencies never meet; FEBRL's social security number is one.
     """
 
     given_names: str
@@ -33,3 +37,5 @@ class PersonRecord:
     nhs_number: str | None = None
     upn: str | None = None
     household_key: str | None = None
+    address_line: str | None = None
+    other_identifier: str | None = None

@@ -15,6 +15,7 @@ from jigsaw.access.actor import Actor, ActorKind
 from jigsaw.access.models import Involvement
 from jigsaw.accounts import Organisation
 from jigsaw.children import index
+from jigsaw.children.search import matching_model
 from jigsaw.core import clock
 from jigsaw.core.errors import Conflict, Invalid
 from jigsaw.core.uow import UnitOfWork
@@ -22,7 +23,6 @@ from jigsaw.linking import queries
 from jigsaw.linking.models import LinkReview, LinkReviewStatus, LinkRun
 from jigsaw.linking.roster import RosterRow
 from jigsaw.linking.services import recording
-from jigsaw.linking.services.rosters import matching_model
 from jigsaw.matching import MatchScore, PersonRecord, score
 
 NOTE_LENGTH = 2000

@@ -11,7 +11,6 @@ from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass, replace
 from datetime import datetime
-from functools import cache
 
 import pandas as pd
 from sqlalchemy import insert, select
@@ -21,6 +20,7 @@ from jigsaw import audit
 from jigsaw.access.actor import Actor, ActorKind
 from jigsaw.access.models import InvolvementRole
 from jigsaw.accounts import Organisation
+from jigsaw.children.search import matching_model
 from jigsaw.core import clock
 from jigsaw.core.errors import Invalid
 from jigsaw.core.uow import UnitOfWork
@@ -29,7 +29,7 @@ from jigsaw.linking.models import LinkReview, LinkReviewStatus, LinkRun
 from jigsaw.linking.roster import RosterRow, RowError, parse_roster
 from jigsaw.linking.rules import Decision, RowDecision
 from jigsaw.linking.services import recording
-from jigsaw.matching import Band, MatchModel, PersonRecord, load_model
+from jigsaw.matching import Band, PersonRecord
 from jigsaw.matching import batch as matcher
 from jigsaw.matching.batch import Candidate
 
@@ -56,12 +56,6 @@ class LinkOutcome:
 
     run: LinkRun
     decisions: list[RowDecision]
-
-
-@cache
-def matching_model() -> MatchModel:
-    """The scorer's parameters, read once per process."""
-    return load_model()
 
 
 def link_roster(
