@@ -239,3 +239,24 @@ def test_searches_score_with_the_model_file_the_settings_name(
         get_settings.cache_clear()
         matching_model.cache_clear()
     assert matching_model().description != "trained on this partnership's index"
+
+
+def test_your_own_id_for_a_child_finds_them_and_no_one_else_s_does(
+    uow: UnitOfWork, world: DemoWorld
+) -> None:
+    # The council's social worker has only the case number from their own system.
+    restricted = {r.child_key for r in world.partnership.casework.restrictions}
+    worker = next(p for p in world.partnership.personas if p.key == "persona:social-worker")
+    local = next(
+        i for i in world.partnership.local_identifiers
+        if i.organisation_key == worker.organisation_key and i.child_key not in restricted
+    )  # fmt: skip
+    form = ChildSearchForm(local_id=f" {local.value} ")
+    results = children.find_children(uow, actor(uow, world, "social-worker"), query=form.to_query())
+    assert [r.child_id for r in results] == [world.id(local.child_key)]
+    assert results[0].match.band is Band.MATCH
+    assert results[0].match.rule == "your organisation's own id for this child"
+    assert "your organisation's id: same" in [e.text for e in results[0].match.explanation]
+    # The same characters mean nothing coming from another organisation.
+    teacher = actor(uow, world, "teacher-oakfield")
+    assert children.find_children(uow, teacher, query=form.to_query()) == []

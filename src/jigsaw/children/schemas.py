@@ -149,6 +149,8 @@ class ChildSearchForm(BaseModel):
     postcode: str = ""
     nhs_number: str = ""
     upn: str = ""
+    # Your organisation's own id for the child (a case number, a hospital number, ...).
+    local_id: str = ""
 
     def to_query(self) -> PersonRecord:
         """The search as the matcher reads it.
@@ -161,8 +163,9 @@ class ChildSearchForm(BaseModel):
         nhs = normalise_nhs_number(self.nhs_number) if self.nhs_number.strip() else None
         if nhs is not None and not nhs_number_is_valid(nhs):
             errors["nhs_number"] = "NHS number must be 10 digits with a valid check digit"
-        if not (self.family_name.strip() or self.given_names.strip() or nhs or self.upn.strip()):
-            errors["family_name"] = "Enter a name, an NHS number or a unique pupil number"
+        ids = nhs or self.upn.strip() or self.local_id.strip()
+        if not (self.family_name.strip() or self.given_names.strip() or ids):
+            errors["family_name"] = "Enter a name, an NHS number, a unique pupil number or your id"
         if errors:
             raise Invalid(errors)
         return PersonRecord(
@@ -173,6 +176,8 @@ class ChildSearchForm(BaseModel):
             postcode=self.postcode.strip() or None,
             nhs_number=nhs,
             upn=self.upn.strip() or None,
+            # Only ever compared with the searcher's own organisation's ids (children.search).
+            other_identifier=self.local_id.strip() or None,
         )
 
     def _date_of_birth(self, errors: dict[str, str]) -> date | None:

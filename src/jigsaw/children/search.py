@@ -6,7 +6,7 @@ they hold), as ContactPoint did. Restricted children never appear to anyone not 
 """
 
 import uuid
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from functools import cache
 
 from sqlalchemy import select
@@ -17,12 +17,13 @@ from jigsaw.access.actor import Actor
 from jigsaw.access.permissions import Permission
 from jigsaw.accounts import Organisation
 from jigsaw.children import index
-from jigsaw.children.models import ChildMatchKey
+from jigsaw.children.models import ChildIdentifier, ChildMatchKey, IdentifierScheme
 from jigsaw.config import get_settings
 from jigsaw.core import clock
 from jigsaw.core.uow import UnitOfWork
 from jigsaw.matching import (
     Band,
+    Field,
     MatchModel,
     MatchScore,
     PersonRecord,
@@ -30,8 +31,11 @@ from jigsaw.matching import (
     load_model,
     score,
 )
+from jigsaw.matching.model import NHS_CONFLICT_RULE
 
 CANDIDATE_LIMIT = 500
+OWN_ID_RULE = "your organisation's own id for this child"
+OWN_ID_TEXT = "your organisation's id: same"
 RESULT_LIMIT = 20
 
 
@@ -71,18 +75,55 @@ def find_children(uow: UnitOfWork, actor: Actor, *, query: PersonRecord) -> list
             .distinct().limit(CANDIDATE_LIMIT)
         )  # fmt: skip
         records = index.indexed_records(uow.session, candidates)
+        own = _known_by_own_id(uow, actor, query.other_identifier)
+        records |= index.indexed_records(uow.session, list(own))
         model = matching_model()
         scored = sorted(
-            ((child_id, score(query, record, model)) for child_id, record in records.items()),
+            ((child_id, _scored(query, record, model, own_id=child_id in own))
+             for child_id, record in records.items()),
             key=lambda pair: pair[1].probability,
             reverse=True,
-        )
+        )  # fmt: skip
         shown = [(c, s) for c, s in scored if s.band is not Band.UNLIKELY][:RESULT_LIMIT]
         results = _describe(uow, actor, shown, records)
         audit.record_many(uow, actor, "child:found_in_search", subject_type="child",
                           subject_ids=[r.child_id for r in results])  # fmt: skip
         uow.commit()
     return results
+
+
+def _known_by_own_id(uow: UnitOfWork, actor: Actor, local_id: str | None) -> set[uuid.UUID]:
+    """The children the actor's organisation itself gave this id (its own system's number)."""
+    if not local_id or not local_id.strip() or actor.organisation_id is None:
+        return set()
+    return set(uow.session.scalars(
+        select(ChildIdentifier.child_id).where(
+            ChildIdentifier.scheme == IdentifierScheme.LOCAL,
+            ChildIdentifier.issuer_id == actor.organisation_id,
+            ChildIdentifier.value == local_id.strip(),
+        )
+    ))  # fmt: skip
+
+
+def _scored(
+    query: PersonRecord, record: PersonRecord, model: MatchModel, *, own_id: bool
+) -> MatchScore:
+    """Score a candidate; the searcher's own organisation's id for the child settles it.
+
+    The organisation linked that id to the child itself (by its roster or a person's
+    decision), so it is a match whatever the typed details say, unless the NHS numbers
+    conflict, which always means two children.
+    """
+    if not own_id:
+        return score(query, record, model)
+    match = score(query, replace(record, other_identifier=query.other_identifier), model)
+    if match.rule == NHS_CONFLICT_RULE:
+        return match
+    explanation = tuple(
+        replace(e, level="same", text=OWN_ID_TEXT) if e.field is Field.OTHER_IDENTIFIER else e
+        for e in match.explanation
+    )
+    return MatchScore(1.0, Band.MATCH, match.match_weight, explanation, rule=OWN_ID_RULE)
 
 
 def _describe(
