@@ -148,7 +148,7 @@ class TestSearchPage:
     @pytest.mark.parametrize(
         ("data", "message"),
         [
-            ({}, "Enter a name, an NHS number or a unique pupil number"),
+            ({}, "Enter a name, an NHS number, a unique pupil number or your id"),
             (
                 {"family_name": "Smith", "day": "31", "month": "2", "year": "2015"},
                 "must be a real date",

@@ -37,12 +37,12 @@ def test_keys_for_a_full_record() -> None:
     assert {
         "nhs:9990000018",
         "upn:B801200005001",
-        "dob:2014-03-09+sdx:S530",
-        "dob:2014-03-09+sdx:B650",
+        "dmy:2014-03-09+sdx:S530",
+        "dmy:2014-03-09+sdx:B650",
         "dob:2014-03-09+gk:JKP",
         "dob:2014-03-09+gk:=jacob",
-        "dobym:2014-03+sdx:S530",
-        "dobym:2014-03+sdx:B650",
+        "dobym:2014-03+sdx:S530+gi:j",
+        "dobym:2014-03+sdx:B650+gi:j",
         "pc:EM4 2XY+gk:JKP",
         "pc:EM4 2XY+gk:=jacob",
         "gk:JKP+dmf:SM0+yob:2014",
@@ -110,3 +110,18 @@ def test_a_misspelt_nickname_with_a_swapped_date_still_shares_a_key(record: Pers
     formal = replace(record, given_names="Simran", nhs_number=None)
     typed = replace(formal, given_names="Simmy", date_of_birth=swapped, postcode=None)
     assert blocking_keys(formal) & blocking_keys(typed)
+
+
+@given(records, st.sampled_from([1, -1]), st.integers(min_value=1), st.sampled_from(LETTERS))
+def test_a_wrong_day_and_a_misspelt_given_name_still_share_a_key(
+    record: PersonRecord, step: int, at: int, letter: str
+) -> None:
+    # The day one out and the given name misspelt after its first letter, and moved house.
+    dob = record.date_of_birth
+    assert dob is not None
+    day = dob.day + step if 1 < dob.day < 28 else dob.day
+    name = record.given_names
+    misspelt = name[0] + _typo(name[1:], at, letter)
+    typed = replace(record, given_names=misspelt, date_of_birth=dob.replace(day=day),
+                    postcode=None, nhs_number=None)  # fmt: skip
+    assert blocking_keys(record) & blocking_keys(typed)

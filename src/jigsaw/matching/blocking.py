@@ -10,14 +10,15 @@ key                                            still shared when ...
 =============================================  ===============================================
 ``nhs:<digits>``                               anything but the NHS number is wrong
 ``upn:<upn>``                                  anything but the UPN is wrong
-``dob:<yyyy-mm-dd>+sdx:<soundex family>``      the given name is wrong or the child has moved
 ``dob:<yyyy-mm-dd>+gk:<given key>``            the family name is wrong or has changed
-``dobym:<yyyy-mm>+sdx:<soundex family>``       the day is wrong and the given name differs
+``dobym:<yyyy-mm>+sdx:<soundex family>+gi:    the day is wrong and the given name is
+<first letter of the given name>``             misspelt after its first letter
 ``pc:<postcode>+gk:<given key>``               the date of birth is wrong or missing
 ``gk:<given key>+dmf:<metaphone family>+       the date of birth is transposed or the day or
 yob:<yyyy>``                                   month is wrong, and the postcode has changed
-``yob:<yyyy>+sdx:<soundex family>+gi:<first    as above, with a misspelt nickname ("Simmy"
-letter of the given name>``                    for "Simran"): only its first letter is kept
+``dmy:<yyyy>-<dd|mm>-<mm|dd>+sdx:<soundex      the given name is wrong ("Simmy" for "Simran")
+family>`` (day and month in either order)      or the child has moved, even with the day and
+                                               month swapped
 =============================================  ===============================================
 
 A given name's keys are its primary Double Metaphone code and, for a name in the nickname
@@ -81,10 +82,13 @@ def _date_keys(record: PersonRecord, families: set[str], givens: set[str]) -> se
     if dob is None:
         return set()
     sounds = {soundex(name) for name in families} - {""}
-    keys = {f"dob:{dob.isoformat()}+sdx:{code}" for code in sounds}
-    keys |= {f"dob:{dob.isoformat()}+gk:{given}" for given in givens}
+    keys = {f"dob:{dob.isoformat()}+gk:{given}" for given in givens}
     month = f"{dob.year:04d}-{dob.month:02d}"
-    keys |= {f"dobym:{month}+sdx:{code}" for code in sounds}
+    if initial := first_given_name(record.given_names)[:1]:
+        keys |= {f"dobym:{month}+sdx:{code}+gi:{initial}" for code in sounds}
+    # Day and month in either order, so that a swap keeps the key.
+    low, high = sorted((dob.day, dob.month))
+    keys |= {f"dmy:{dob.year:04d}-{low:02d}-{high:02d}+sdx:{code}" for code in sounds}
     return keys
 
 
@@ -97,9 +101,6 @@ def _name_keys(record: PersonRecord, families: set[str], givens: set[str]) -> se
         year = f"{record.date_of_birth.year:04d}"
         codes = {primary_metaphone(name) for name in families} - {""}
         keys |= {f"gk:{given}+dmf:{code}+yob:{year}" for given in givens for code in codes}
-        if initial := first_given_name(record.given_names)[:1]:
-            sounds = {soundex(name) for name in families} - {""}
-            keys |= {f"yob:{year}+sdx:{code}+gi:{initial}" for code in sounds}
     return keys
 
 
