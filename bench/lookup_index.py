@@ -123,7 +123,7 @@ def _misspell(rng: random.Random, word: str) -> str:
     return word[:at] + word[at] + word[at:]
 
 
-def _as_typed(rng: random.Random, record: PersonRecord, homes: int) -> PersonRecord:
+def as_typed(rng: random.Random, record: PersonRecord, homes: int) -> PersonRecord:
     """The record as another agency has it: slips, a move, fewer identifiers."""
     given = record.given_names.split()[0]
     nicknames = sorted(variants_of(given) - {given.lower()})
@@ -149,10 +149,10 @@ def searches(index: SyntheticIndex, count: int, seed: int = 7) -> list[Search]:
     found = []
     for _ in range(count):
         if rng.random() < _NOT_IN_INDEX:
-            found.append(Search(_as_typed(rng, next(outsiders), len(index.ids)), None))
+            found.append(Search(as_typed(rng, next(outsiders), len(index.ids)), None))
             continue
         at = rng.randrange(len(index.ids))
-        found.append(Search(_as_typed(rng, index.records[at], len(index.ids)), index.ids[at]))
+        found.append(Search(as_typed(rng, index.records[at], len(index.ids)), index.ids[at]))
     return found
 
 
