@@ -55,10 +55,13 @@ class Search:
 
 
 def _postcode(rng: random.Random, homes: int) -> str:
-    district = rng.randrange(1, 1 + max(1, homes // 3000))
-    unit = rng.randrange(0, max(1, homes // 15))
+    """A well-formed postcode ("EM4 2XY"): districts 1-99, about 15 homes to each postcode."""
     letters = "ABDEFGHJLNPQRSTUWXYZ"
-    return f"EM{district} {unit % 10}{letters[unit // 10 % 20]}{letters[unit // 200 % 20]}"
+    unit = rng.randrange(0, max(1, homes // 15))
+    district = 1 + unit % 99
+    sector = unit // 99 % 10
+    rest = unit // 990 % 400
+    return f"EM{district} {sector}{letters[rest // 20]}{letters[rest % 20]}"
 
 
 def _nhs_number(rng: random.Random) -> str:
@@ -134,7 +137,8 @@ def as_typed(rng: random.Random, record: PersonRecord, homes: int) -> PersonReco
     family = _misspell(rng, record.family_name) if rng.random() < 0.2 else record.family_name  # noqa: PLR2004
     born = record.date_of_birth
     if born is not None and born.day <= 12 and born.day != born.month and rng.random() < 0.1:  # noqa: PLR2004
-        born = born.replace(day=born.month, month=born.day)
+        swapped = born.replace(day=born.month, month=born.day)
+        born = swapped if swapped <= TODAY else born  # nobody records a birth yet to come
     move = rng.random()
     postcode = _postcode(rng, homes) if move < 0.2 else None if move < 0.4 else record.postcode  # noqa: PLR2004
     nhs = record.nhs_number if rng.random() < 0.3 else None  # noqa: PLR2004

@@ -63,16 +63,6 @@ def add_declared_involvement(
     return involvement
 
 
-def involvements_of(session: Session, child_id: uuid.UUID) -> list[Involvement]:
-    """Every involvement with a child, current first, then most recent."""
-    query = (
-        select(Involvement)
-        .where(Involvement.child_id == child_id)
-        .order_by(Involvement.ended_on.is_not(None), Involvement.started_on.desc())
-    )
-    return list(session.scalars(query))
-
-
 def involved_organisations(
     session: Session, child_ids: list[uuid.UUID]
 ) -> dict[uuid.UUID, set[uuid.UUID]]:
