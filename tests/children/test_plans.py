@@ -6,14 +6,17 @@ from datetime import date, timedelta
 
 import pytest
 from fastapi import FastAPI
+from fastapi.testclient import TestClient
 from sqlalchemy import select
 
 from jigsaw import children
 from jigsaw.access.models import Involvement, InvolvementRole
+from jigsaw.access.permissions import Permission
 from jigsaw.audit.models import AuditEvent
 from jigsaw.children import NewBaby, record_birth, record_unborn_plan, services
 from jigsaw.children.models import (
     AbuseCategory,
+    Child,
     ChildFlag,
     ChildIdentifier,
     ChildMatchRecord,
@@ -25,7 +28,7 @@ from jigsaw.core import clock
 from jigsaw.core.errors import Conflict, Invalid, NotFound
 from jigsaw.core.uow import UnitOfWork
 from jigsaw.matching import PersonRecord
-from tests.children.helpers import actor, add_address, add_child, add_parent, nhs_number
+from tests.children.helpers import actor, add_address, add_child, add_parent, bearer, nhs_number
 from tests.demo_world import DemoWorld, load_world
 
 DUE = date(2026, 12, 1)
@@ -252,3 +255,48 @@ class TestRecordBirth:
         with pytest.raises(Invalid) as refused:
             record_birth(uow, social_worker, plan_id=plan.id, baby=mistyped)
         assert set(refused.value.errors) == {"nhs_number"}
+
+
+class TestThroughTheApi:
+    """The council's case management system records the plan, then the birth."""
+
+    def test_a_plan_then_the_birth(
+        self, client: TestClient, uow: UnitOfWork, world: DemoWorld, family: Family
+    ) -> None:
+        council = bearer(uow, world, "la", Permission.CHILD_READ)
+        recorded = client.post("/api/v1/unborn-plans", headers=council, json={
+            "expectant_parent_id": str(family.mother), "due_on": DUE.isoformat(),
+            "started_on": STARTED.isoformat(), "category": "NEG",
+        })  # fmt: skip
+        assert recorded.status_code == 201
+        plan = recorded.json()
+        assert plan["expectant_parent_id"] == str(family.mother)
+        assert plan["child_id"] is None
+        born = client.post(f"/api/v1/unborn-plans/{plan['id']}/birth", headers=council, json={
+            "given_names": "Ava", "family_name": "Marsh", "date_of_birth": DUE.isoformat(),
+            "sex": "female",
+        })  # fmt: skip
+        assert born.status_code == 200
+        moved = born.json()
+        assert moved["expectant_parent_id"] is None
+        baby = uuid.UUID(moved["child_id"])
+        with uow:
+            assert uow.session.get(Child, baby) is not None
+        again = client.post(f"/api/v1/unborn-plans/{plan['id']}/birth", headers=council,
+                            json={"child_id": str(baby)})  # fmt: skip
+        assert again.status_code == 409
+
+    def test_a_school_system_cannot_record_one(
+        self, client: TestClient, uow: UnitOfWork, world: DemoWorld, family: Family
+    ) -> None:
+        school = bearer(uow, world, "school-1", Permission.CHILD_READ)
+        refused = client.post("/api/v1/unborn-plans", headers=school, json={
+            "expectant_parent_id": str(family.mother), "due_on": DUE.isoformat(),
+            "started_on": STARTED.isoformat(),
+        })  # fmt: skip
+        assert refused.status_code == 404
+        with uow:
+            held = uow.session.scalars(
+                select(ChildFlag).where(ChildFlag.expectant_parent_id == family.mother)
+            ).all()
+        assert held == []

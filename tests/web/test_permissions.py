@@ -128,6 +128,15 @@ CASES = (
     Case("GET", "/children/search", "/children/search", only(CASE_ROLES)),
     Case("POST", "/children/search", "/children/search", only(CASE_ROLES, 422), {}),
     Case("POST", "/api/v1/children/search", "/api/v1/children/search", everyone(401), {}),
+    # Unborn children's plans: recorded by children's social care systems, API tokens only.
+    Case("POST", "/api/v1/unborn-plans", "/api/v1/unborn-plans", everyone(401), {}),
+    Case(
+        "POST",
+        "/api/v1/unborn-plans/{plan_id}/birth",
+        "/api/v1/unborn-plans/{random}/birth",
+        everyone(401),
+        {},
+    ),
     Case("GET", "/children/{child_id}", "/children/{child}", child_page),
     Case(
         "GET", "/children/{child_id}/break-glass", "/children/{child}/break-glass", only(CASE_ROLES)

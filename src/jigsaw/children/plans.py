@@ -181,3 +181,15 @@ def _add_baby(uow: UnitOfWork, actor: Actor, baby: NewBaby, *, parent_id: uuid.U
     index.reindex(session, [child.id])
     audit.record(uow, actor, "child:recorded", subject_type="child", subject_id=child.id)
     return child
+
+
+def plan_of(uow: UnitOfWork, *, plan_id: uuid.UUID, child_id: uuid.UUID) -> ChildFlag:
+    """The plan just moved to this child (read back for the caller that moved it).
+
+    Raises:
+        NotFound: no such plan on this child.
+    """
+    plan = uow.session.get(ChildFlag, plan_id)
+    if plan is None or plan.child_id != child_id:
+        raise NotFound("plan")
+    return plan

@@ -8,9 +8,10 @@ from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
 from jigsaw.access.actor import Actor
 from jigsaw.access.permissions import Permission
-from jigsaw.children import merging, reviews, search, services
+from jigsaw.children import merging, plans, reviews, search, services
 from jigsaw.children.queries import MergedRecord
 from jigsaw.children.schemas import (
+    BirthForm,
     ChildSearchForm,
     ChildView,
     DecisionView,
@@ -19,6 +20,8 @@ from jigsaw.children.schemas import (
     MergeView,
     QueuedPairView,
     SearchResultView,
+    UnbornPlanForm,
+    UnbornPlanView,
 )
 from jigsaw.core.errors import Invalid
 from jigsaw.web.auth import Requires
@@ -233,6 +236,29 @@ def read_child(uow: UowDep, actor: Reader, child_id: uuid.UUID) -> ChildView | R
     except MergedRecord as merged:
         return RedirectResponse(f"/api/v1/children/{merged.kept_id}", status_code=307)
     return ChildView.from_record(record)
+
+
+@api.post("/unborn-plans", response_model=UnbornPlanView, status_code=201)
+def record_unborn_plan(uow: UowDep, actor: Reader, form: UnbornPlanForm) -> UnbornPlanView:
+    """Record a child protection plan for an unborn child (children's social care systems).
+
+    Held against the expectant parent until the birth, as CP-IS holds it against the
+    mother's NHS number; the parent's other children's records show it.
+    """
+    plan = plans.record_unborn_plan(
+        uow, actor, expectant_parent_id=form.expectant_parent_id, due_on=form.due_on,
+        started_on=form.started_on, category=form.category,
+    )  # fmt: skip
+    return UnbornPlanView.from_flag(plan)
+
+
+@api.post("/unborn-plans/{plan_id}/birth", response_model=UnbornPlanView)
+def record_birth(uow: UowDep, actor: Reader, plan_id: uuid.UUID, form: BirthForm) -> UnbornPlanView:
+    """The baby is born: the plan moves to them (a new child record, or one already added)."""
+    born = plans.record_birth(uow, actor, plan_id=plan_id, baby=form.baby(), child_id=form.child_id)
+    with uow:
+        plan = plans.plan_of(uow, plan_id=plan_id, child_id=born.id)
+    return UnbornPlanView.from_flag(plan)
 
 
 def _hours(request: Request) -> int:

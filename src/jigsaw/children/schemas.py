@@ -8,7 +8,8 @@ from typing import TypeVar
 from pydantic import BaseModel
 
 from jigsaw.access.vocabulary import AccessBasis
-from jigsaw.children.models import Address, ChildAddress, ChildMerge
+from jigsaw.children.models import AbuseCategory, Address, ChildAddress, ChildFlag, ChildMerge, Sex
+from jigsaw.children.plans import NewBaby
 from jigsaw.children.reviews import ChildIdentity, DuplicateCase, QueuedPair
 from jigsaw.children.search import SearchResult
 from jigsaw.children.services import ChildRecord
@@ -368,3 +369,55 @@ class DecisionView(BaseModel):
 
     review_id: uuid.UUID
     status: str
+
+
+class UnbornPlanForm(BaseModel):
+    """A child protection plan for an unborn child, held against the expectant parent."""
+
+    expectant_parent_id: uuid.UUID
+    due_on: date
+    started_on: date
+    category: AbuseCategory | None = None
+
+
+class UnbornPlanView(BaseModel):
+    """An unborn child's plan: against the parent until the birth, then against the child."""
+
+    id: uuid.UUID
+    expectant_parent_id: uuid.UUID | None
+    child_id: uuid.UUID | None
+    due_on: date | None
+    started_on: date
+    category: AbuseCategory | None
+
+    @classmethod
+    def from_flag(cls, flag: ChildFlag) -> "UnbornPlanView":
+        """Build the view from the stored flag."""
+        return cls(id=flag.id, expectant_parent_id=flag.expectant_parent_id,
+                   child_id=flag.child_id, due_on=flag.due_on, started_on=flag.started_on,
+                   category=flag.category)  # fmt: skip
+
+
+class BirthForm(BaseModel):
+    """Who the baby is: a child already recorded (``child_id``), or a new one (the rest)."""
+
+    child_id: uuid.UUID | None = None
+    given_names: str = ""
+    family_name: str = ""
+    date_of_birth: date | None = None
+    sex: Sex = Sex.UNKNOWN
+    nhs_number: str | None = None
+
+    def baby(self) -> NewBaby | None:
+        """The new baby's details, or None when the baby is already recorded.
+
+        Raises:
+            Invalid: a new baby without a date of birth.
+        """
+        if self.child_id is not None:
+            return None
+        if self.date_of_birth is None:
+            raise Invalid({"date_of_birth": "Enter the baby's date of birth"})
+        return NewBaby(given_names=self.given_names, family_name=self.family_name,
+                       date_of_birth=self.date_of_birth, sex=self.sex,
+                       nhs_number=self.nhs_number or None)  # fmt: skip
