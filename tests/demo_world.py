@@ -14,6 +14,10 @@ from fastapi import FastAPI
 from fastapi.testclient import TestClient
 
 from jigsaw.access.actor import Actor
+from jigsaw.access.permissions import Permission
+from jigsaw.access.vocabulary import AgencyKind, Role
+from jigsaw.accounts import ApiToken
+from jigsaw.accounts import services as accounts
 from jigsaw.core.uow import UnitOfWork
 from jigsaw.demo import DemoPartnership, DemoPersona, generate_partnership
 from jigsaw.demo.loader import demo_id, load_partnership, persona_authenticator_keys
@@ -87,3 +91,30 @@ def sign_in(client: TestClient, world: DemoWorld, persona: str) -> None:
         "/sign-in/two-factor", data={"code": world.code(persona), "csrf_token": token}
     )
     assert response.status_code == 303, response.text
+
+
+def bearer(
+    uow: UnitOfWork, world: DemoWorld, organisation: str, *permissions: str
+) -> dict[str, str]:
+    """Headers with an API token of a service account at the organisation (``"school-1"``).
+
+    The token carries exactly the permissions asked for, set after issue, so that tests can
+    also call endpoints no token may be issued for (merging is a person's decision).
+    """
+    admin = Actor.user(
+        world.id("persona:system-admin"),
+        organisation_id=world.id("org:la"),
+        agency_kind=AgencyKind.CHILDRENS_SOCIAL_CARE,
+        roles=frozenset({Role.SYSTEM_ADMIN}),
+    )
+    account = accounts.add_service_account(
+        uow, admin, organisation_id=world.id(f"org:{organisation}"), name="Test system"
+    )
+    token, secret = accounts.issue_api_token(
+        uow, admin, service_account_id=account.id, permissions=frozenset({Permission.CHILD_READ}),
+        valid_days=1,
+    )  # fmt: skip
+    with uow:
+        uow.session.get_one(ApiToken, token.id).permissions = [str(p) for p in permissions]
+        uow.commit()
+    return {"Authorization": f"Bearer {secret}"}

@@ -8,9 +8,7 @@ from sqlalchemy.orm import Session
 from jigsaw.access import facts
 from jigsaw.access.actor import Actor
 from jigsaw.access.models import InvolvementRole
-from jigsaw.access.permissions import Permission
-from jigsaw.access.vocabulary import AgencyKind, Role
-from jigsaw.accounts import ApiToken, User
+from jigsaw.accounts import User
 from jigsaw.accounts import services as accounts
 from jigsaw.children import index
 from jigsaw.children.models import (
@@ -147,35 +145,3 @@ def nhs_number(seed: int) -> str:
         if check is not None:
             return f"{prefix}{check}"
     raise AssertionError("no valid NHS number near this seed")
-
-
-def bearer(
-    uow: UnitOfWork, world: DemoWorld, organisation: str, *permissions: str
-) -> dict[str, str]:
-    """An API token of a service account at the organisation, carrying these permissions.
-
-    Tokens are issued with what ``TOKEN_PERMISSIONS`` allows, then given exactly the
-    permissions asked for, so that tests can call endpoints no token may yet reach.
-    """
-    admin = Actor.user(
-        world.id("persona:system-admin"),
-        organisation_id=world.id("org:la"),
-        agency_kind=AgencyKind.CHILDRENS_SOCIAL_CARE,
-        roles=frozenset({Role.SYSTEM_ADMIN}),
-    )
-    account = accounts.add_service_account(
-        uow, admin, organisation_id=world.id(f"org:{organisation}"), name="Test system"
-    )
-    token, secret = accounts.issue_api_token(
-        uow,
-        admin,
-        service_account_id=account.id,
-        permissions=frozenset({Permission.CHILD_READ}),
-        valid_days=1,
-    )
-    with uow:
-        stored = uow.session.get(ApiToken, token.id)
-        assert stored is not None
-        stored.permissions = list(permissions)
-        uow.commit()
-    return {"Authorization": f"Bearer {secret}"}

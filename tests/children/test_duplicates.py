@@ -33,8 +33,8 @@ from jigsaw.core.errors import Conflict, NotFound, PermissionDenied
 from jigsaw.core.uow import UnitOfWork
 from jigsaw.jobs import JOBS, Worker
 from jigsaw.matching.model import TWIN_RULE
-from tests.children.helpers import actor, add_address, add_child, bearer, nhs_number
-from tests.demo_world import DemoWorld, form_token, load_world, sign_in
+from tests.children.helpers import actor, add_address, add_child, nhs_number
+from tests.demo_world import DemoWorld, bearer, form_token, load_world, sign_in
 
 SYSTEM = Actor.system("test:find-duplicates")
 REASON = "Same child: the police misspelt the surname and used a nickname"

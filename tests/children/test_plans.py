@@ -28,8 +28,8 @@ from jigsaw.core import clock
 from jigsaw.core.errors import Conflict, Invalid, NotFound
 from jigsaw.core.uow import UnitOfWork
 from jigsaw.matching import PersonRecord
-from tests.children.helpers import actor, add_address, add_child, add_parent, bearer, nhs_number
-from tests.demo_world import DemoWorld, load_world
+from tests.children.helpers import actor, add_address, add_child, add_parent, nhs_number
+from tests.demo_world import DemoWorld, bearer, load_world
 
 DUE = date(2026, 12, 1)
 STARTED = date(2026, 9, 14)

@@ -25,8 +25,8 @@ from jigsaw.children.models import (
 from jigsaw.children.queries import MergedRecord
 from jigsaw.core.errors import NotFound
 from jigsaw.core.uow import UnitOfWork
-from tests.children.helpers import actor, add_address, add_child, add_parent, bearer, nhs_number
-from tests.demo_world import DemoWorld, load_world, sign_in
+from tests.children.helpers import actor, add_address, add_child, add_parent, nhs_number
+from tests.demo_world import DemoWorld, bearer, load_world, sign_in
 
 
 @pytest.fixture

@@ -9,14 +9,10 @@ from fastapi import FastAPI
 from fastapi.testclient import TestClient
 from sqlalchemy import select
 
-from jigsaw.access.actor import Actor
 from jigsaw.access.permissions import Permission
-from jigsaw.access.vocabulary import AgencyKind, Role
-from jigsaw.accounts import ApiToken
-from jigsaw.accounts import services as accounts
 from jigsaw.core.uow import UnitOfWork
 from jigsaw.linking import LinkReview, LinkReviewStatus
-from tests.demo_world import DemoWorld, form_token, load_world, sign_in
+from tests.demo_world import DemoWorld, bearer, form_token, load_world, sign_in
 from tests.linking.helpers import actions, counts, known_by_another_name, pupils, roster, row_for
 
 CSV = "text/csv"
@@ -39,33 +35,6 @@ def upload(client: TestClient, data: bytes, **fields: str) -> httpx2.Response:
         data={"csrf_token": token, **fields},
         files={"roster": ("roll.csv", data, CSV)},
     )
-
-
-def bearer(
-    uow: UnitOfWork, world: DemoWorld, organisation: str, *permissions: Permission
-) -> dict[str, str]:
-    """A token of the organisation's system carrying exactly these permissions."""
-    admin = Actor.user(
-        world.id("persona:system-admin"),
-        organisation_id=world.id("org:la"),
-        agency_kind=AgencyKind.CHILDRENS_SOCIAL_CARE,
-        roles=frozenset({Role.SYSTEM_ADMIN}),
-    )
-    account = accounts.add_service_account(
-        uow, admin, organisation_id=world.id(f"org:{organisation}"), name="School system"
-    )
-    token, secret = accounts.issue_api_token(
-        uow,
-        admin,
-        service_account_id=account.id,
-        permissions=frozenset({Permission.ROSTER_LINK}),
-        valid_days=1,
-    )
-    with uow:
-        # match:review is not yet a permission tokens may be issued with (access.permissions).
-        uow.session.get_one(ApiToken, token.id).permissions = [p.value for p in permissions]
-        uow.commit()
-    return {"Authorization": f"Bearer {secret}"}
 
 
 def test_a_dsl_uploads_the_roll_sees_the_counts_and_downloads_the_decisions(

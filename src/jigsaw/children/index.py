@@ -27,6 +27,7 @@ from jigsaw.children.models import (
     NameKind,
 )
 from jigsaw.matching import PersonRecord, blocking_keys
+from jigsaw.matching.batch import INDEX_COLUMNS
 
 KEY_LENGTH = 120
 # Rows per IN (...) list: below SQLite's and PostgreSQL's parameter limits with room to spare.
@@ -116,19 +117,8 @@ def indexed_records(
     return {row.child_id: person_from_row(row) for row in rows}
 
 
-_RECORD_COLUMNS = (
-    "child_id",
-    "given_names",
-    "family_name",
-    "previous_family_names",
-    "date_of_birth",
-    "sex",
-    "postcode",
-    "nhs_number",
-    "upn",
-    "household_key",
-    "address_line",
-)
+# The index's columns in the order batch linking reads them (the child id first).
+_RECORD_COLUMNS = ("child_id", *INDEX_COLUMNS[1:])
 
 
 def records_from_child_tables(

@@ -30,19 +30,11 @@ from jigsaw.demo.records import (
     DemoPartnership,
 )
 from jigsaw.demo.variation import Draft, Variation
+from jigsaw.linking.roster import COLUMNS as ROSTER_COLUMNS
 from jigsaw.matching import PersonRecord
 
-COLUMNS = (
-    "given_names",
-    "family_name",
-    "date_of_birth",
-    "local_id",
-    "sex",
-    "postcode",
-    "nhs_number",
-    "upn",
-    "previous_family_names",
-)
+# The roster format the linking capability reads (one source for both).
+COLUMNS = ROSTER_COLUMNS
 _UNDER_FIVE = 5
 
 
