@@ -9,7 +9,14 @@ from sqlalchemy import select
 
 from jigsaw.access import facts, policy
 from jigsaw.access.actor import Actor
-from jigsaw.access.models import BreakGlassGrant, Involvement, InvolvementRole, MashCase
+from jigsaw.access.models import (
+    BreakGlassGrant,
+    Involvement,
+    InvolvementRole,
+    MashCase,
+    Restriction,
+    RestrictionReason,
+)
 from jigsaw.access.permissions import Permission
 from jigsaw.access.vocabulary import AccessBasis, AgencyKind, Role
 from jigsaw.accounts import User
@@ -127,6 +134,21 @@ class TestRestriction:
         gp = actor(uow, world, "gp-riverside")  # the practice is involved, but not named
         assert basis(uow, gp, child) is None
         assert child not in reachable(uow, gp)
+
+    @pytest.mark.parametrize("listed", [5_000, 1], ids=["ids sent", "restrictions read whole"])
+    def test_restricted_among_answers_only_for_the_children_asked_about(
+        self, uow: UnitOfWork, world: DemoWorld, monkeypatch: pytest.MonkeyPatch, listed: int
+    ) -> None:
+        monkeypatch.setattr(policy, "_LISTED_IDS", listed)
+        [hidden] = restricted(world)
+        asked_about = [hidden, pupil(world)]
+        other = next(c for c in world.children_at("school-1") if c not in asked_about)
+        with uow:
+            uow.session.add(Restriction(child_id=other, reason=RestrictionReason.OTHER,
+                                        created_at=clock.now()))  # fmt: skip
+            uow.commit()
+        with uow:
+            assert policy.restricted_among(uow.session, asked_about) == {hidden}
 
     def test_no_one_can_break_glass_into_a_restricted_child(
         self, uow: UnitOfWork, world: DemoWorld

@@ -10,7 +10,7 @@ from sqlalchemy.pool import QueuePool
 
 from jigsaw.access.vocabulary import AgencyKind
 from jigsaw.accounts import Organisation
-from jigsaw.core.db import StrEnumValue, UtcDateTime, is_sqlite, open_engine
+from jigsaw.core.db import StrEnumValue, UtcDateTime, insert_many, is_sqlite, open_engine
 from jigsaw.core.uow import UnitOfWork
 
 
@@ -113,3 +113,31 @@ def test_open_engine_closes_its_connections(tmp_path: Path) -> None:
         assert isinstance(pool, QueuePool)
         assert pool.checkedin() == 1
     assert pool.checkedin() == 0
+
+
+def test_insert_many_stores_values_as_the_columns_types_do(uow: UnitOfWork) -> None:
+    created = datetime(2026, 3, 1, 9, 30, tzinfo=timezone(timedelta(hours=1)))
+    rows = [
+        {"id": uuid.uuid4(), "name": f"Practice {n}", "kind": AgencyKind.GP,
+         "identifier_scheme": "ods", "identifier": f"Y0{n}", "created_at": created}
+        for n in range(3)
+    ]  # fmt: skip
+    with uow:
+        insert_many(uow.session, Organisation.__table__, rows)  # type: ignore[arg-type]
+        uow.commit()
+    with uow:
+        stored = uow.session.scalars(select(Organisation).order_by(Organisation.name)).all()
+        assert [(o.id, o.name, o.kind, o.identifier, o.created_at) for o in stored] == [
+            (r["id"], r["name"], AgencyKind.GP, r["identifier"], created) for r in rows
+        ]
+        assert stored[0].created_at.tzinfo is UTC
+
+
+def test_insert_many_refuses_rows_missing_a_column_a_default_would_fill(uow: UnitOfWork) -> None:
+    row = {"name": "Practice", "kind": AgencyKind.GP, "identifier_scheme": "ods",
+           "identifier": "Y01", "created_at": datetime(2026, 3, 1, tzinfo=UTC)}  # fmt: skip
+    with uow, pytest.raises(ValueError, match="must give exactly the columns"):
+        insert_many(uow.session, Organisation.__table__, [row])  # type: ignore[arg-type]
+    with uow:
+        insert_many(uow.session, Organisation.__table__, [])  # type: ignore[arg-type]
+        assert uow.session.scalar(select(Organisation.id)) is None

@@ -8,6 +8,7 @@ Privacy officers and admins have no basis for case content.
 """
 
 import uuid
+from collections.abc import Collection
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
@@ -28,6 +29,10 @@ from jigsaw.access.permissions import Permission
 from jigsaw.access.roles import ACTS_FOR_ORGANISATION, MASH_ROLES
 from jigsaw.access.vocabulary import AccessBasis, AgencyKind, Role
 from jigsaw.core.errors import PermissionDenied
+
+# Above this many ids, a question about a batch of children reads the (few) rows that could
+# answer it instead of sending the ids: below SQLite's and PostgreSQL's parameter limits.
+_LISTED_IDS = 5_000
 
 
 @dataclass(frozen=True, slots=True)
@@ -279,11 +284,16 @@ def may_merge_children(session: Session, actor: Actor, child_ids: list[uuid.UUID
     return restricted is None
 
 
-def restricted_among(session: Session, child_ids: list[uuid.UUID]) -> set[uuid.UUID]:
-    """Which of these children are restricted (kept out of every queue and batch decision)."""
-    return set(
-        session.scalars(select(Restriction.child_id).where(Restriction.child_id.in_(child_ids)))
-    )
+def restricted_among(session: Session, child_ids: Collection[uuid.UUID]) -> set[uuid.UUID]:
+    """Which of these children are restricted (kept out of every queue and batch decision).
+
+    A batch (a roster's candidates) is checked against every restricted child at once:
+    restrictions are few, and a list of a hundred thousand ids is slow to send.
+    """
+    if len(child_ids) > _LISTED_IDS:
+        return set(session.scalars(select(Restriction.child_id))).intersection(child_ids)
+    query = select(Restriction.child_id).where(Restriction.child_id.in_(list(child_ids)))
+    return set(session.scalars(query))
 
 
 def may_find_duplicates(actor: Actor) -> bool:

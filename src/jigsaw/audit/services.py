@@ -6,7 +6,7 @@ from datetime import timedelta
 from typing import Any
 
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
-from sqlalchemy import bindparam, insert, select, update
+from sqlalchemy import bindparam, select, update
 
 from jigsaw.access.actor import Actor
 from jigsaw.access.vocabulary import AccessBasis
@@ -22,6 +22,7 @@ from jigsaw.audit.models import (
 from jigsaw.audit.queries import get_latest_checkpoint
 from jigsaw.core import clock
 from jigsaw.core.context import current_request
+from jigsaw.core.db import insert_many
 from jigsaw.core.uow import UnitOfWork
 
 CHECKPOINT_ACTION = "audit:checkpoint_written"
@@ -30,7 +31,6 @@ HEAD_ID = 1
 # building and executing ORM statements cost more than the hashing does.
 EVENTS = AuditEvent.metadata.tables[AuditEvent.__tablename__]
 _HEAD = AuditChainHead.metadata.tables[AuditChainHead.__tablename__]
-_INSERT = insert(EVENTS)
 _LOCK_HEAD = select(_HEAD.c.seq, _HEAD.c.hash).where(_HEAD.c.id == HEAD_ID).with_for_update()
 _MOVE_HEAD = (
     update(_HEAD)
@@ -82,7 +82,7 @@ def record_many(
     head_seq, head_hash = connection.execute(_LOCK_HEAD).one()
     common = _common_values(actor, action, subject_type, basis, basis_id)
     rows = _chain_rows(head_seq, head_hash, common, subjects, child_id)
-    connection.execute(_INSERT, rows)
+    insert_many(uow.session, EVENTS, rows)
     connection.execute(_MOVE_HEAD, {"new_seq": rows[-1]["seq"], "new_hash": rows[-1]["hash"]})
 
 
