@@ -3,6 +3,7 @@ from dataclasses import replace
 from datetime import date
 
 import pandas as pd
+import pyarrow as pa  # type: ignore[import-untyped]
 import pytest
 
 from jigsaw.matching.batch import (
@@ -149,3 +150,21 @@ def test_duplicates_gives_each_pair_once_smaller_id_first() -> None:
 def test_an_empty_roster_links_nothing() -> None:
     model: MatchModel = MODEL
     assert link(frame([]).reindex(columns=frame([JAKE]).columns), frame([JAKE]), model) == {}
+
+
+def test_an_index_held_as_arrow_text_links_exactly_as_one_held_in_python_objects(
+    linked: tuple[pd.DataFrame, pd.DataFrame, dict[str, list[Candidate]]],
+) -> None:
+    """Linking reads the index as Arrow text (dates as ISO text): the outcome is the same."""
+    roster, index, found = linked
+
+    def as_text(value: object) -> str | None:
+        if isinstance(value, date):
+            return value.isoformat()
+        return value if isinstance(value, str) else None  # None or NaN: missing
+
+    as_read = pa.table(
+        {name: pa.array([as_text(v) for v in index[name]], type=pa.string()) for name in index}
+    ).to_pandas(types_mapper=pd.ArrowDtype)
+    assert link(roster, as_read, MODEL) == found
+    assert _by_id(as_read) == _by_id(index)

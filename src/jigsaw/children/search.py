@@ -120,7 +120,7 @@ def _scored(
     if match.rule == NHS_CONFLICT_RULE:
         return match
     explanation = tuple(
-        replace(e, level="same", text=OWN_ID_TEXT) if e.field is Field.OTHER_IDENTIFIER else e
+        replace(e, level="same", worded=OWN_ID_TEXT) if e.field is Field.OTHER_IDENTIFIER else e
         for e in match.explanation
     )
     return MatchScore(1.0, Band.MATCH, match.match_weight, explanation, rule=OWN_ID_RULE)

@@ -3,7 +3,7 @@
 The interface the linking capability calls. Both tables are pandas DataFrames with the
 columns of ``INDEX_COLUMNS`` (``record_id`` is a string: a child id for the index, a row
 number for a roster), and optionally ``address_line`` and ``other_identifier``;
-``previous_family_names`` is joined with "|".
+``previous_family_names`` is joined with "|"; a date of birth is a date or ISO text.
 
 The engine runs in DuckDB. Each record's comparison columns are computed once (``features``);
 candidate pairs come from blocking keys joined in SQL (an identifier, or two of date of birth,
@@ -23,8 +23,15 @@ from typing import Any
 
 import duckdb
 import pandas as pd
+import pyarrow as pa  # type: ignore[import-untyped]
 
-from jigsaw.matching.features import FEATURE_COLUMNS, PERSON_COLUMNS, features, text_column
+from jigsaw.matching.features import (
+    FEATURE_COLUMNS,
+    PERSON_COLUMNS,
+    features,
+    record_ids,
+    text_array,
+)
 from jigsaw.matching.levels import Field
 from jigsaw.matching.model import (
     POSSIBLE_THRESHOLD,
@@ -38,10 +45,12 @@ from jigsaw.matching.records import PersonRecord
 from jigsaw.matching.sql_levels import TERM_FREQUENCY_COLUMNS, case_expression, gamma_levels
 
 INDEX_COLUMNS = PERSON_COLUMNS
+_FIELDS = tuple(Field)
 # How many candidates are kept per roster row (best first).
 CANDIDATE_LIMIT = 3
-# Roster rows scored per DuckDB query: bounds memory, and paces the progress callback.
-CHUNK_ROWS = 25_000
+# Roster rows scored per DuckDB query: bounds memory, and paces the progress callback. Each
+# query scans the whole index's keys once, so fewer, larger slices are quicker.
+CHUNK_ROWS = 50_000
 # SQL only drops pairs clearly below "possible"; Python decides the band exactly.
 _SLACK = 1e-6
 
@@ -90,15 +99,16 @@ def person_from_series(row: Any) -> PersonRecord:
     """A ``PersonRecord`` from one row of an index or roster frame (a namedtuple or Series)."""
 
     def text(value: Any) -> str | None:
-        return None if value is None or pd.isna(value) or value == "" else str(value)
+        if isinstance(value, str):  # the usual case, and the quickest to tell
+            return value or None
+        return None if value is None or pd.isna(value) else str(value)
 
-    dob = row.date_of_birth
     previous = text(row.previous_family_names)
     return PersonRecord(
         given_names=text(row.given_names) or "",
         family_name=text(row.family_name) or "",
         previous_family_names=tuple(previous.split("|")) if previous else (),
-        date_of_birth=dob if isinstance(dob, date) and not pd.isna(dob) else None,
+        date_of_birth=_date(row.date_of_birth),
         sex=text(row.sex),
         postcode=text(row.postcode),
         nhs_number=text(row.nhs_number),
@@ -107,6 +117,16 @@ def person_from_series(row: Any) -> PersonRecord:
         address_line=text(getattr(row, "address_line", None)),
         other_identifier=text(getattr(row, "other_identifier", None)),
     )
+
+
+def _date(value: Any) -> date | None:
+    """A date of birth from a frame: a date, ISO text (as the index is read), or missing."""
+    if isinstance(value, str):
+        try:
+            return date.fromisoformat(value[:10])
+        except ValueError:
+            return None
+    return value if isinstance(value, date) and not pd.isna(value) else None
 
 
 def link(
@@ -131,7 +151,8 @@ def link(
         for left, right, match in engine.pairs(chunk):
             found[left].append(Candidate(right, match))
         for record_id, candidates in found.items():
-            candidates.sort(key=lambda c: c.match.probability, reverse=True)
+            # Ties (equal scores) in id order, so the same data always gives the same list.
+            candidates.sort(key=lambda c: (-c.match.probability, c.record_id))
             results[record_id] = candidates[:CANDIDATE_LIMIT]
         if progress is not None:
             progress(len(chunk))
@@ -197,29 +218,34 @@ class _Engine:
         rows = self._con.execute(_pairs_sql(self._weight, within=within)).fetchall()
         self._con.unregister("q_features")
         self._con.unregister("q_names")
-        gammas = {field: gamma_levels(field) for field in Field}
-        for row in rows:
-            left, right, given_l, family_l, given_r, family_r = row[:6]
-            levels = {
-                field: gammas[field][gamma] for field, gamma in zip(Field, row[6:], strict=True)
-            }
+        gammas = [gamma_levels(field) for field in _FIELDS]
+        # Names repeat across pairs (a row's candidates, a family's children): one record each.
+        people: dict[tuple[str, str], PersonRecord] = {}
+
+        def person(given: str | None, family: str | None) -> PersonRecord:
+            key = (given or "", family or "")
+            found = people.get(key)
+            if found is None:
+                found = people[key] = PersonRecord(*key)
+            return found
+
+        for left, right, given_l, family_l, given_r, family_r, *codes in rows:
+            levels = dict(zip(_FIELDS, [g[c] for g, c in zip(gammas, codes, strict=True)],
+                              strict=True))  # fmt: skip
             match = score_levels(
-                levels,
-                PersonRecord(given_l or "", family_l or ""),
-                PersonRecord(given_r or "", family_r or ""),
-                self._model,
+                levels, person(given_l, family_l), person(given_r, family_r), self._model
             )
             if match.band is not Band.UNLIKELY:
                 yield left, right, match
 
 
-def _names(people: pd.DataFrame) -> pd.DataFrame:
+def _names(people: pd.DataFrame) -> pa.Table:
     """The names as typed, which the explanations quote."""
-    return pd.DataFrame(
+    return pa.table(
         {
-            "unique_id": people["record_id"].astype(str).to_numpy(),
-            "given_names": text_column(people["given_names"]).to_numpy(),
-            "family_name": text_column(people["family_name"]).to_numpy(),
+            "unique_id": record_ids(people["record_id"]),
+            "given_names": text_array(people["given_names"]),
+            "family_name": text_array(people["family_name"]),
         }
     )
 

@@ -16,7 +16,7 @@ from typing import Any
 
 import pandas as pd
 import pyarrow as pa  # type: ignore[import-untyped]
-import pyarrow.compute  # type: ignore[import-untyped]
+import pyarrow.compute as pc  # type: ignore[import-untyped]
 
 from jigsaw.matching.nicknames import groups_of, variants_of
 from jigsaw.matching.normalise import (
@@ -114,29 +114,32 @@ def family_keys(family_names: str) -> list[str]:
     return sorted({soundex(name) for name in names} - {""})
 
 
-def _none_where(series: pd.Series, missing: pd.Series) -> pd.Series:
-    """Give a column as objects, with None where ``missing`` holds (not NaN: SQL needs NULL)."""
-    values = series.astype(object)
-    values[missing.to_numpy(dtype=bool)] = None
-    return values
+def text_array(series: pd.Series) -> pa.Array:
+    """Give a column as Arrow text, with every missing cell (None, NaN, "") null.
 
-
-def text_column(series: pd.Series) -> pd.Series:
-    """Give a column as strings, with every missing cell (None, NaN, "") as None."""
-    return _none_where(series, series.isna() | (series.astype(object) == ""))
+    Columns already held in Arrow (as the index is read) are used as they are; others are
+    converted once, through ``str`` if they hold anything but text.
+    """
+    try:
+        values = pa.array(series, type=pa.string(), from_pandas=True)
+    except (pa.ArrowInvalid, pa.ArrowTypeError):
+        values = pa.array(series.map(str, na_action="ignore"), type=pa.string(), from_pandas=True)
+    if isinstance(values, pa.ChunkedArray):
+        values = values.combine_chunks()
+    return pc.if_else(pc.equal(values, ""), pa.scalar(None, pa.string()), values)
 
 
 class _Distinct:
-    """A text column factorised: each distinct value once, and where each row's value is.
+    """A text column dictionary-encoded: each distinct value once, and where each row's is.
 
     A derived column is computed once per distinct value and spread back to the rows by
     Arrow's ``take``, so a million records cost as much Python as their distinct names do.
     """
 
-    def __init__(self, series: pd.Series) -> None:
-        codes, uniques = pd.factorize(text_column(series), use_na_sentinel=True)
-        self.values: list[str] = [str(value) for value in uniques]
-        self._indices = pa.array(codes, mask=codes < 0, type=pa.int64())
+    def __init__(self, values: pa.Array) -> None:
+        encoded = pc.dictionary_encode(values)
+        self.values: list[str] = encoded.dictionary.to_pylist()
+        self._indices = encoded.indices
 
     def derive(self, function: Callable[[str], Any], type_: Any) -> Any:
         """Give ``function`` of each row's value as an Arrow array (null where missing)."""
@@ -147,24 +150,26 @@ def _or_none(value: str) -> str | None:
     return value or None
 
 
-def _optional(people: pd.DataFrame, column: str) -> pd.Series:
+def _optional(people: pd.DataFrame, column: str) -> pa.Array:
     """Give an optional column, or all missing when the frame does not have it."""
     if column in people.columns:
-        return people[column]
-    return pd.Series([None] * len(people), dtype=object)
+        return text_array(people[column])
+    return pa.nulls(len(people), type=pa.string())
 
 
-def _squeezed(series: pd.Series, also: str = "", *, upper: bool = False) -> Any:
-    """Give a column with whitespace (and the characters in ``also``) removed, "" as None.
+def _squeezed(values: pa.Array, also: str = "", *, upper: bool = False) -> Any:
+    """Give an identifier column with whitespace (and the characters in ``also``) removed.
 
-    Identifiers are nearly all distinct, so they are cleaned column-wise, as the Python
-    normalisers clean them one at a time (Python's own ``str.upper`` included).
+    Cleaned with Python's own ``re`` and ``str.upper``, once per distinct value, exactly as
+    the Python normalisers clean one identifier; "" becomes null.
     """
-    pattern = r"\s+" if not also else rf"\s+|[{re.escape(also)}]"
-    values = text_column(series).str.replace(pattern, "", regex=True)
-    if upper:
-        values = values.str.upper()
-    return pa.array(_none_where(values, values.isna() | (values == "")), type=pa.string())
+    pattern = re.compile(r"\s+" if not also else rf"\s+|[{re.escape(also)}]")
+
+    def squeeze(value: str) -> str | None:
+        squeezed = pattern.sub("", value)
+        return (squeezed.upper() if upper else squeezed) or None
+
+    return _Distinct(values).derive(squeeze, pa.string())
 
 
 def _previous(joined: str) -> list[str]:
@@ -187,28 +192,36 @@ def _dates(series: pd.Series) -> dict[str, Any]:
         f"birth_{part}": pa.array(values, mask=missing, type=pa.int32())
         for part, values in parts.items()
     }
-    return columns | {"birth_digits": pa.compute.utf8_lpad(digits, 8, "0")}
+    return columns | {"birth_digits": pc.utf8_lpad(digits, 8, "0")}
+
+
+def record_ids(series: pd.Series) -> pa.Array:
+    """Give the record ids as Arrow text (the index's are already; a roster's are numbers)."""
+    return pc.fill_null(text_array(series), "")
 
 
 def features(people: pd.DataFrame) -> pa.Table:
     """Give the comparison columns of a person frame, one row per record, keyed by unique_id."""
     people = people.reset_index(drop=True)
-    given = _Distinct(people["given_names"])
-    family = _Distinct(people["family_name"])
-    previous = _Distinct(people["previous_family_names"])
+    given = _Distinct(text_array(people["given_names"]))
+    family_names = text_array(people["family_name"])
+    family = _Distinct(family_names)
+    previous_names = text_array(people["previous_family_names"])
+    previous = _Distinct(previous_names)
     both = _Distinct(
-        text_column(people["family_name"]).fillna("").astype(str)
-        + "|"
-        + text_column(people["previous_family_names"]).fillna("").astype(str)
+        pc.binary_join_element_wise(
+            pc.fill_null(family_names, ""), pc.fill_null(previous_names, ""), "|"
+        )
     )
-    postcode = _Distinct(people["postcode"])
+    postcode = _Distinct(text_array(people["postcode"]))
+    sex = _Distinct(text_array(people["sex"]))
     names = pa.list_(pa.string())
 
     def first(value: str) -> str:
         return first_given_name(value)
 
     columns = {
-        "unique_id": pa.array(people["record_id"].astype(str), type=pa.string()),
+        "unique_id": record_ids(people["record_id"]),
         "given": given.derive(lambda v: _or_none(first(v)), pa.string()),
         "given_variants": given.derive(lambda v: sorted(variants_of(first(v))), names),
         "given_sounds": given.derive(lambda v: sounds(first(v)), names),
@@ -220,9 +233,9 @@ def features(people: pd.DataFrame) -> pa.Table:
         "postcode": postcode.derive(lambda v: _or_none(clean_postcode(v)), pa.string()),
         "postcode_sector": postcode.derive(lambda v: _or_none(postcode_sector(v)), pa.string()),
         "postcode_district": postcode.derive(lambda v: _or_none(postcode_district(v)), pa.string()),
-        "sex": _Distinct(people["sex"]).derive(lambda v: _or_none(clean_sex(v)), pa.string()),
-        "nhs_number": _squeezed(people["nhs_number"], "-"),
-        "upn": _squeezed(people["upn"], upper=True),
+        "sex": sex.derive(lambda v: _or_none(clean_sex(v)), pa.string()),
+        "nhs_number": _squeezed(text_array(people["nhs_number"]), "-"),
+        "upn": _squeezed(text_array(people["upn"]), upper=True),
         "address": _Distinct(_optional(people, "address_line")).derive(
             lambda v: _or_none(clean_address(v)), pa.string()
         ),

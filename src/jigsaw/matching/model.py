@@ -43,6 +43,7 @@ NHS_CONFLICT_RULE = "different NHS numbers: never the same child"
 TWIN_RULE = "same birthday and family, different first name: could be a twin, so check"
 # Where the twin rule caps a score: inside the "possible" band, so a person always checks.
 TWIN_CAP = 0.9
+_FIELDS = tuple(Field)
 
 _COMPARE: dict[Field, Callable[[PersonRecord, PersonRecord], StrEnum]] = {
     Field.GIVEN_NAME: comparisons.compare_given_name,
@@ -116,7 +117,19 @@ class FieldEvidence:
     field: Field
     level: str
     weight: float
-    text: str
+    # The two records compared, for ``text``: worded only when shown (a batch link scores
+    # a hundred thousand pairs and words none of them).
+    query: PersonRecord = dataclass_field(repr=False, compare=False)
+    candidate: PersonRecord = dataclass_field(repr=False, compare=False)
+    # Words a hard rule gives instead (an organisation's own id, say).
+    worded: str | None = None
+
+    @property
+    def text(self) -> str:
+        """The plain words for how the field compared, quoting the names where they matter."""
+        if self.worded is not None:
+            return self.worded
+        return describe(self.field, self.level, self.query, self.candidate)
 
 
 @dataclass(frozen=True, slots=True)
@@ -234,20 +247,15 @@ def score_levels(
     The batch engine finds the levels in DuckDB and finishes here, so a pair scores the same
     whichever way it was compared: weights, term frequencies, hard rules and explanation.
     """
-    evidence = tuple(
-        FieldEvidence(
-            field,
-            levels[field],
-            _weight(field, levels[field], query, model),
-            describe(field, levels[field], query, candidate),
-        )
-        for field in Field
-    )
+    evidence = tuple([
+        FieldEvidence(field, level, _weight(field, level, query, model), query, candidate)
+        for field, level in ((field, levels[field]) for field in _FIELDS)
+    ])  # fmt: skip
     if levels[Field.NHS_NUMBER] == IdentifierLevel.CONFLICTING:
         # A conflicting NHS number is decisive whatever the other fields say (guidance.md §6.1:
         # numbers are never auto-corrected, so two valid numbers mean two children).
         return MatchScore(0.0, Band.UNLIKELY, -math.inf, evidence, rule=NHS_CONFLICT_RULE)
-    total = log2_odds(model.prior) + sum(item.weight for item in evidence)
+    total = log2_odds(model.prior) + sum([item.weight for item in evidence])
     probability = _probability_from_weight(total)
     if probability > TWIN_CAP and _could_be_a_twin(evidence):
         # Same-sex twins at one address look like one child who moved nothing but a name;
