@@ -21,7 +21,7 @@ from jigsaw.linking import (
     link_roster,
     rules,
 )
-from jigsaw.linking.services import rosters
+from jigsaw.linking.services import recording, rosters
 from jigsaw.matching import PersonRecord
 from tests.demo_world import DemoWorld, load_world
 from tests.linking.helpers import (
@@ -289,9 +289,11 @@ def test_a_restricted_child_is_never_linked_nor_offered(uow: UnitOfWork, world: 
     assert str(hidden) not in offered
 
 
+@pytest.mark.parametrize("listed", [5_000, 1], ids=["ids sent", "all the organisation's read"])
 def test_a_roster_sent_again_confirms_by_local_id_and_queues_nothing_twice(
-    uow: UnitOfWork, world: DemoWorld
+    uow: UnitOfWork, world: DemoWorld, monkeypatch: pytest.MonkeyPatch, listed: int
 ) -> None:
+    monkeypatch.setattr(recording, "CHUNK", listed)
     children = pupils(world)[:2]
     changed = {**row_for(world, children[1], "N-1"), "family_name": "Moved-Away", "nhs_number": ""}
     first = roster(

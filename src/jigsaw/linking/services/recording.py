@@ -5,7 +5,7 @@ from collections.abc import Iterable, Sequence
 from datetime import date, datetime
 from typing import Any
 
-from sqlalchemy import Table, insert, select
+from sqlalchemy import Table, select
 from sqlalchemy.orm import Session
 
 from jigsaw.access import policy
@@ -22,7 +22,7 @@ from jigsaw.children import (
     index,
 )
 from jigsaw.children.models import ChildMatchRecord
-from jigsaw.core.db import Base
+from jigsaw.core.db import Base, insert_many
 from jigsaw.linking.queries import CHUNK, chunks
 from jigsaw.linking.roster import RosterRow
 from jigsaw.matching import PersonRecord
@@ -49,10 +49,19 @@ def usable_children(session: Session, child_ids: Iterable[uuid.UUID]) -> set[uui
     for chunk in chunks(ids):
         query = select(ChildMatchRecord.child_id).where(ChildMatchRecord.child_id.in_(chunk))
         indexed.update(session.scalars(query))
-    restricted: set[uuid.UUID] = set()
-    for chunk in chunks(list(indexed)):
-        restricted |= policy.restricted_among(session, chunk)
-    return indexed - restricted
+    return indexed - policy.restricted_among(session, indexed)
+
+
+def still_usable(session: Session, child_ids: Iterable[uuid.UUID]) -> set[uuid.UUID]:
+    """Of children read from the index moments ago, those that may still be linked or offered.
+
+    Only what happened since the read can take one out: a merge (the merged-away record
+    leaves the index) or a restriction. Both are rare, so the merged children are read
+    whole rather than sending a roster's hundred thousand candidates to ask about.
+    """
+    ids = set(child_ids)
+    merged = select(Child.id).where(Child.merged_into_id.is_not(None))
+    return ids - set(session.scalars(merged)) - policy.restricted_among(session, ids)
 
 
 def current_children(session: Session, child_ids: Sequence[uuid.UUID]) -> list[uuid.UUID]:
@@ -102,7 +111,7 @@ def add_involvements(
         for child_id in child_ids
     ]
     if rows:
-        session.execute(insert(table(Involvement)), rows)
+        insert_many(session, table(Involvement), rows)
 
 
 class LocalIds:
@@ -110,15 +119,15 @@ class LocalIds:
 
     def __init__(self, session: Session, organisation_id: uuid.UUID, values: Iterable[str]) -> None:
         self.organisation_id = organisation_id
-        self.known: dict[str, uuid.UUID] = {}
         wanted = sorted(set(values))
-        for start in range(0, len(wanted), CHUNK):
-            query = select(ChildIdentifier.value, ChildIdentifier.child_id).where(
-                ChildIdentifier.scheme == IdentifierScheme.LOCAL,
-                ChildIdentifier.issuer_id == organisation_id,
-                ChildIdentifier.value.in_(wanted[start : start + CHUNK]),
-            )
-            self.known.update((value, child_id) for value, child_id in session.execute(query))
+        query = select(ChildIdentifier.value, ChildIdentifier.child_id).where(
+            ChildIdentifier.scheme == IdentifierScheme.LOCAL,
+            ChildIdentifier.issuer_id == organisation_id,
+        )
+        if len(wanted) <= CHUNK:
+            query = query.where(ChildIdentifier.value.in_(wanted))
+        # Else a whole roster: read all the organisation's ids rather than send as many.
+        self.known: dict[str, uuid.UUID] = dict(session.execute(query).all())
         self.new: dict[str, uuid.UUID] = {}
 
     def child_for(self, value: str | None) -> uuid.UUID | None:
@@ -142,7 +151,7 @@ class LocalIds:
             for value, child_id in self.new.items()
         ]
         if rows:
-            session.execute(insert(table(ChildIdentifier)), rows)
+            insert_many(session, table(ChildIdentifier), rows)
         self.new = {}
         return [row["child_id"] for row in rows]
 
@@ -157,12 +166,12 @@ def add_children(
     created = {row.row_number: uuid.uuid4() for row in rows}
     if not rows:
         return created
-    session.execute(insert(table(Child)), [
+    insert_many(session, table(Child), [
         {"id": created[row.row_number], "date_of_birth": row.date_of_birth,
          "date_of_birth_estimated": False, "sex": Sex(row.sex or Sex.UNKNOWN), "created_at": now}
         for row in rows
     ])  # fmt: skip
-    session.execute(insert(table(ChildName)), [
+    insert_many(session, table(ChildName), [
         {"id": uuid.uuid4(), "child_id": created[row.row_number], "kind": kind,
          "given_names": row.given_names, "family_name": family}
         for row in rows
@@ -216,7 +225,7 @@ def _add_national_identifiers(
             held.add((scheme, value))
             rows_to_add.append(_identifier(child_id, scheme, value, issued[scheme]))
     if rows_to_add:
-        session.execute(insert(table(ChildIdentifier)), rows_to_add)
+        insert_many(session, table(ChildIdentifier), rows_to_add)
 
 
 def _held_identifiers(session: Session, values: set[str]) -> set[tuple[IdentifierScheme, str]]:

@@ -7,13 +7,15 @@ merged, an involvement or local id recorded) before recording anything.
 """
 
 import uuid
-from collections import Counter
+from collections import Counter, namedtuple
 from collections.abc import Callable
 from dataclasses import dataclass, replace
 from datetime import datetime
 
 import pandas as pd
-from sqlalchemy import insert, select
+import pyarrow as pa  # type: ignore[import-untyped]
+import pyarrow.compute as pc  # type: ignore[import-untyped]
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from jigsaw import audit
@@ -22,7 +24,9 @@ from jigsaw.access.models import InvolvementRole
 from jigsaw.accounts import Organisation
 from jigsaw.children.search import matching_model
 from jigsaw.core import clock
+from jigsaw.core.db import insert_many
 from jigsaw.core.errors import Invalid
+from jigsaw.core.memory import collector_paused
 from jigsaw.core.uow import UnitOfWork
 from jigsaw.linking import queries, rules
 from jigsaw.linking.models import LinkReview, LinkReviewStatus, LinkRun
@@ -83,17 +87,33 @@ def link_roster(
     chosen = rules.roster_role(organisation.kind, role)
     if chosen is None:
         raise Invalid({"role": "Choose how your organisation works with these children"})
-    parsed = parse_roster(roster, today=clock.today())
-    if parsed.errors:
-        raise RosterRejected(parsed.errors, parsed.local_ids)
+    with collector_paused():
+        parsed = parse_roster(roster, today=clock.today())
+        if parsed.errors:
+            raise RosterRejected(parsed.errors, parsed.local_ids)
+        return _link(uow, actor, organisation, chosen, parsed.rows, create=create,
+                     progress=progress)  # fmt: skip
+
+
+def _link(
+    uow: UnitOfWork,
+    actor: Actor,
+    organisation: Organisation,
+    role: InvolvementRole,
+    rows: list[RosterRow],
+    *,
+    create: bool,
+    progress: Callable[[int], None] | None,
+) -> LinkOutcome:
+    """Match checked rows against the index, then decide and record them in one transaction."""
     started = clock.now()
     with uow:
         index = queries.index_frame(uow)
-    found = matcher.link(_roster_frame(parsed.rows), index, matching_model(), progress=progress)
+    found = matcher.link(_roster_frame(rows), index, matching_model(), progress=progress)
     records = _candidate_records(index, found)
     del index
     with uow:
-        recorder = _Recorder(uow.session, organisation, chosen, parsed.rows, create=create)
+        recorder = _Recorder(uow.session, organisation, role, rows, create=create)
         decisions = recorder.decide(found, records)
         run = recorder.write(actor, started=started, decisions=decisions)
         _audit(uow, actor, run, recorder)
@@ -127,11 +147,14 @@ def _candidate_records(
     index: pd.DataFrame, found: dict[str, list[Candidate]]
 ) -> dict[str, PersonRecord]:
     """The index records of every candidate (for the twin and sibling checks)."""
-    wanted = {c.record_id for candidates in found.values() for c in candidates}
-    chosen = index[index["record_id"].isin(wanted)]
+    wanted = pa.array(list({c.record_id for candidates in found.values() for c in candidates}),
+                      type=pa.string())  # fmt: skip
+    table = pa.Table.from_pandas(index, preserve_index=False)
+    chosen = table.filter(pc.is_in(table["record_id"], value_set=wanted))
+    row = namedtuple("row", chosen.column_names)  # type: ignore[misc]
+    columns = [chosen[name].to_pylist() for name in chosen.column_names]
     return {
-        str(row.record_id): matcher.person_from_series(row)
-        for row in chosen.itertuples(index=False)
+        values[0]: matcher.person_from_series(row(*values)) for values in zip(*columns, strict=True)
     }
 
 
@@ -193,7 +216,7 @@ class _Recorder:
         """Each row's decision, in roster order."""
         known = [self.local_ids.child_for(row.local_id) for row in self.rows]
         ids = {c.record_id: uuid.UUID(c.record_id) for cs in found.values() for c in cs}
-        usable = recording.usable_children(self.session, [*filter(None, known), *ids.values()])
+        usable = recording.still_usable(self.session, [*filter(None, known), *ids.values()])
         plans = []
         for row, known_child in zip(self.rows, known, strict=True):
             candidates = tuple(
@@ -295,7 +318,7 @@ class _Recorder:
                                    self.involved_ids, today=self.today)  # fmt: skip
         self.local_ids.write(self.session)
         if self.reviews:
-            self.session.execute(insert(recording.table(LinkReview)), self.reviews)
+            insert_many(self.session, recording.table(LinkReview), self.reviews)
         return run
 
 
