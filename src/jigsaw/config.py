@@ -35,6 +35,11 @@ class Settings(BaseSettings):
         default=None,
         description="Ed25519 private key (PEM) that signs audit checkpoints; generated if unset.",
     )
+    encryption_keys: SecretStr | None = Field(
+        default=None,
+        description="Keys that encrypt narratives at rest, 'id:base64key,...' (first encrypts); "
+        "generated into the data dir if unset.",
+    )
     session_idle_minutes: int = Field(default=30, ge=1)
     session_absolute_hours: int = Field(default=12, ge=1)
     break_glass_hours: int = Field(default=4, ge=1, le=24)
