@@ -1,10 +1,11 @@
 """The periodic jobs. Each calls a service as an audited system actor, like the CLI does."""
 
+import threading
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import timedelta
 
-from jigsaw import audit, children
+from jigsaw import audit, children, notifications
 from jigsaw.access.actor import Actor
 from jigsaw.audit.keys import signing_key
 from jigsaw.config import Settings
@@ -13,11 +14,15 @@ from jigsaw.core.uow import UnitOfWork
 
 @dataclass(frozen=True, slots=True)
 class Job:
-    """Something to do every ``every``; ``run`` gets a unit of work and the settings."""
+    """Something to do every ``every``; ``run`` gets a unit of work and the settings.
+
+    A job with a ``wake`` event also runs as soon as it is set (email queued by a commit).
+    """
 
     name: str
     every: timedelta
     run: Callable[[UnitOfWork, Settings], None]
+    wake: threading.Event | None = None
 
 
 def sign_audit_checkpoint(uow: UnitOfWork, settings: Settings) -> None:
@@ -30,7 +35,13 @@ def find_duplicate_children(uow: UnitOfWork, settings: Settings) -> None:  # noq
     children.find_duplicates(uow, Actor.system("job:find-duplicates"))
 
 
+def send_emails(uow: UnitOfWork, settings: Settings) -> None:
+    """Send the outbox's due emails, after the commits that queued them."""
+    notifications.send_outbox(uow, settings)
+
+
 JOBS: tuple[Job, ...] = (
+    Job("send emails", timedelta(seconds=10), send_emails, wake=notifications.SENDER_WAKE),
     Job("audit checkpoint", timedelta(minutes=5), sign_audit_checkpoint),
     Job("find duplicate children", timedelta(days=1), find_duplicate_children),
 )
