@@ -5,12 +5,11 @@ from pathlib import Path
 import pytest
 from playwright.sync_api import Browser
 
+from tests.browser import assert_accessible, screenshot, sign_in
 from tests.demo_world import DemoWorld
 from tests.linking.helpers import known_by_another_name, pupils, roster, row_for
-from tests.web.test_browser import chromium, live, screenshot, sign_in
 
 pytestmark = pytest.mark.browser
-__all__ = ["chromium", "live"]  # fixtures shared with the web browser tests
 
 
 def test_a_roll_is_linked_and_its_possible_match_settled(
@@ -34,19 +33,24 @@ def test_a_roll_is_linked_and_its_possible_match_settled(
     page.get_by_role("link", name="Rosters").click()
     page.get_by_label("Roster (CSV file)").set_input_files(path)
     screenshot(page, "roster-1-upload")
+    assert_accessible(page, "roster-1-upload")
     page.get_by_role("button", name="Link the roster").click()
     assert page.locator("h1").inner_text() == "Roster linked"
     summary = page.locator("main").inner_text()
     assert "Possible matches to check\t1" in summary
     screenshot(page, "roster-2-linked")
+    assert_accessible(page, "roster-2-linked")
 
     page.get_by_role("link", name="possible matches").click()
+    assert_accessible(page, "roster-possible-matches")
     page.get_by_role("link", name=f"{possible['given_names']} {newcomer.family_name}").click()
     assert page.locator("h1").inner_text() == "Is this one of these children?"
     assert "Given name: different" in page.locator("table").inner_text()
     screenshot(page, "roster-3-compare")
+    assert_accessible(page, "roster-3-compare")
     page.get_by_label("This is known child 1").check()
     page.get_by_role("button", name="Save decision").click()
     assert "No possible matches are waiting" in page.locator("main").inner_text()
+    assert_accessible(page, "roster-possible-matches-settled")
     context.close()
     assert errors == []

@@ -1,134 +1,19 @@
 """Pages in a real browser: headless Chromium driven by Playwright against a live server.
 
-Where Chromium is absent these tests skip with the reason, unless JIGSAW_REQUIRE_BROWSER=1
-(as in CI), where its absence fails the run.
+The fixtures (chromium, live, live_server, page) are in ``tests/browser.py``. Where Chromium is
+absent these tests skip with the reason, unless JIGSAW_REQUIRE_BROWSER=1 (as in CI), where its
+absence fails the run. Every page visited must pass axe-core with nothing serious or critical.
 """
 
-import os
-import socket
-import threading
-import time
-from collections.abc import Iterator
-from datetime import date
-from pathlib import Path
-
 import pytest
-import uvicorn
-from playwright.sync_api import Browser, ConsoleMessage, Page, sync_playwright
+from playwright.sync_api import Browser, Page
 
-from jigsaw import migrations
-from jigsaw.access.actor import Actor
-from jigsaw.config import Settings
-from jigsaw.core.db import make_engine, make_session_factory
-from jigsaw.core.uow import UnitOfWork
-from jigsaw.demo import generate_partnership
-from jigsaw.demo.loader import load_partnership, persona_authenticator_keys
 from jigsaw.matching.nicknames import variants_of
-from jigsaw.web.app import create_app
 from jigsaw.web.middleware import CONTENT_SECURITY_POLICY
-from tests.demo_world import PASSWORD, DemoWorld
+from tests.browser import assert_accessible, screenshot, sign_in
+from tests.demo_world import DemoWorld
 
 pytestmark = pytest.mark.browser
-
-CHROMIUM = Path("/usr/bin/chromium")
-CHROMIUM_FLAGS = [
-    "--headless",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-]
-SCREENSHOTS = Path(os.environ.get("JIGSAW_TEST_ARTIFACTS", "test-artifacts")) / "screenshots"
-DEMO_CHILDREN = 300
-
-
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        port: int = sock.getsockname()[1]
-        return port
-
-
-@pytest.fixture(scope="module")
-def chromium() -> Iterator[Browser]:
-    """Headless Debian Chromium; skip (or fail in CI) where it is not installed."""
-    if not CHROMIUM.exists():
-        reason = f"browser tests need Chromium at {CHROMIUM} (apt-get install chromium)"
-        if os.environ.get("JIGSAW_REQUIRE_BROWSER") == "1":
-            pytest.fail(reason)
-        pytest.skip(reason)
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_FLAGS)
-        yield browser
-        browser.close()
-
-
-@pytest.fixture(scope="module")
-def live(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[str, DemoWorld]]:
-    """Jigsaw served by uvicorn on a free port, on a SQLite database with demo data."""
-    data_dir = tmp_path_factory.mktemp("live")
-    settings = Settings(data_dir=data_dir, database_url=f"sqlite:///{data_dir / 'live.db'}")
-    engine = make_engine(settings.sqlalchemy_url)
-    migrations.upgrade(engine)
-    partnership = generate_partnership(seed=7, children=DEMO_CHILDREN, today=date.today())  # noqa: DTZ011
-    uow = UnitOfWork(make_session_factory(engine))
-    secret_key = settings.secret("secret_key")
-    load_partnership(
-        uow,
-        Actor.system("test:browser"),
-        partnership=partnership,
-        password=PASSWORD,
-        secret_key=secret_key,
-    )
-    world = DemoWorld(
-        partnership, persona_authenticator_keys(uow, partnership=partnership, secret_key=secret_key)
-    )
-    port = _free_port()
-    config = uvicorn.Config(
-        create_app(settings, engine=engine), host="127.0.0.1", port=port, log_config=None
-    )
-    server = uvicorn.Server(config)
-    thread = threading.Thread(target=server.run, daemon=True)
-    thread.start()
-    deadline = time.monotonic() + 10
-    while not server.started:
-        if time.monotonic() > deadline:
-            pytest.fail("the test server did not start within 10 seconds")
-        time.sleep(0.05)
-    yield f"http://127.0.0.1:{port}", world
-    server.should_exit = True
-    thread.join(timeout=10)
-    engine.dispose()
-
-
-@pytest.fixture(scope="module")
-def live_server(live: tuple[str, DemoWorld]) -> str:
-    """The address of the live server."""
-    return live[0]
-
-
-@pytest.fixture
-def page(chromium: Browser) -> Iterator[Page]:
-    """A fresh page that fails the test on any console error (CSP violations included)."""
-    context = chromium.new_context(viewport={"width": 1200, "height": 900})
-    page = context.new_page()
-    errors: list[str] = []
-
-    def on_console(message: ConsoleMessage) -> None:
-        # The 404 under test logs "Failed to load resource"; anything else is a fault.
-        if message.type == "error" and "404" not in message.text:
-            errors.append(message.text)
-
-    page.on("console", on_console)
-    yield page
-    context.close()
-    assert errors == [], f"console errors: {errors}"
-
-
-def screenshot(page: Page, name: str) -> None:
-    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
-    page.screenshot(path=SCREENSHOTS / f"{name}.png", full_page=True)
 
 
 def test_home_page_renders_with_demo_data_and_security_headers(
@@ -152,6 +37,7 @@ def test_home_page_renders_with_demo_data_and_security_headers(
     font = page.locator("h1").evaluate("el => getComputedStyle(el).fontFamily")
     assert "GDS Transport" not in font
     screenshot(page, "home")
+    assert_accessible(page, "home")
 
 
 def test_error_page_says_what_to_do_and_leaks_nothing(page: Page, live_server: str) -> None:
@@ -168,6 +54,7 @@ def test_error_page_says_what_to_do_and_leaks_nothing(page: Page, live_server: s
     assert page.locator("h1").inner_text() == "Put the pieces together for every child"
     page.goto(live_server + "/nothing-here/Jayden-Okafor")
     screenshot(page, "error-404")
+    assert_accessible(page, "error-404")
 
 
 def test_first_tab_reaches_the_skip_link(page: Page, live_server: str) -> None:
@@ -175,20 +62,6 @@ def test_first_tab_reaches_the_skip_link(page: Page, live_server: str) -> None:
     page.keyboard.press("Tab")
     focused = page.evaluate("document.activeElement.textContent.trim()")
     assert focused == "Skip to main content"
-
-
-def sign_in(page: Page, base: str, world: DemoWorld, persona: str) -> None:
-    """Sign in through the pages, password then authenticator code, as a person would."""
-    page.goto(base + "/sign-in")
-    page.get_by_label("Email address").fill(world.persona(persona).email)
-    page.get_by_label("Password").fill(PASSWORD)
-    screenshot(page, "sign-in-1-password")
-    page.get_by_role("button", name="Sign in").click()
-    assert page.locator("h1").inner_text() == "Enter your security code"
-    page.get_by_label("Security code").fill(world.code(persona))
-    screenshot(page, "sign-in-2-code")
-    page.get_by_role("button", name="Continue").click()
-    assert page.get_by_role("button", name="Sign out").is_visible()
 
 
 def test_break_glass_from_refusal_to_review(chromium: Browser, live: tuple[str, DemoWorld]) -> None:
@@ -212,15 +85,18 @@ def test_break_glass_from_refusal_to_review(chromium: Browser, live: tuple[str, 
     assert refused is not None
     assert refused.status == 404
     screenshot(worker, "break-glass-1-refused")
+    assert_accessible(worker, "break-glass-1-refused")
     worker.get_by_role("link", name="ask for emergency access to this record").click()
     worker.get_by_label("Why do you need this record now?").fill(
         "Police called: the child was found alone at night. Checking who else knows the family."
     )
     screenshot(worker, "break-glass-2-reason")
+    assert_accessible(worker, "break-glass-2-reason")
     worker.get_by_role("button", name="Open the record").click()
     assert worker.url == f"{base}/children/{child}"
     assert "You opened this record with break-glass access" in worker.locator("main").inner_text()
     screenshot(worker, "break-glass-3-record")
+    assert_accessible(worker, "break-glass-3-record")
 
     officer = chromium.new_context(viewport={"width": 1200, "height": 900}).new_page()
     sign_in(officer, base, world, "privacy-officer")
@@ -228,9 +104,11 @@ def test_break_glass_from_refusal_to_review(chromium: Browser, live: tuple[str, 
     assert "Waiting for review (1)" in officer.locator("main").inner_text()
     assert "Jordan Ellis" in officer.locator("main").inner_text()
     screenshot(officer, "break-glass-4-review-queue")
+    assert_accessible(officer, "break-glass-4-review-queue")
     officer.get_by_label("Review note").fill("Justified: police concern the same night.")
     officer.get_by_role("button", name="Mark as reviewed").click()
     assert "Waiting for review (0)" in officer.locator("main").inner_text()
+    assert_accessible(officer, "break-glass-5-reviewed")
     officer.context.close()
     worker.context.close()
 
@@ -245,14 +123,18 @@ def test_administration_pages(chromium: Browser, live: tuple[str, DemoWorld]) ->
     page.get_by_role("link", name="Organisations").click()
     assert page.locator("h1").inner_text() == "Organisations"
     screenshot(page, "admin-1-organisations")
+    assert_accessible(page, "admin-1-organisations")
     page.get_by_role("link", name="Oakfield Primary School").click()
     assert "Tom Bradley" in page.locator("main").inner_text()
     screenshot(page, "admin-2-users")
+    assert_accessible(page, "admin-2-users")
     page.get_by_role("link", name="Tom Bradley").click()
     screenshot(page, "admin-3-user")
+    assert_accessible(page, "admin-3-user")
     page.get_by_role("link", name="Account").click()
     assert "Where you are signed in" in page.locator("main").inner_text()
     screenshot(page, "admin-4-account")
+    assert_accessible(page, "admin-4-account")
     context.close()
     assert errors == []
 
@@ -277,6 +159,7 @@ def test_find_a_child_by_a_misspelt_nickname_and_a_transposed_birth_date(
     page = chromium.new_context(viewport={"width": 1200, "height": 900}).new_page()
     sign_in(page, base, world, "teacher-oakfield")
     page.get_by_role("link", name="Find a child").click()
+    assert_accessible(page, "find-a-child-form")
     page.get_by_label("First name").fill(misspelt.capitalize())
     page.get_by_label("Last name").fill(child.family_name)
     page.get_by_label("Day").fill(str(born.month))  # day and month the wrong way round
@@ -289,6 +172,24 @@ def test_find_a_child_by_a_misspelt_nickname_and_a_transposed_birth_date(
     assert "family name" in explanation
     assert "date of birth" in explanation
     screenshot(page, "find-a-child")
+    assert_accessible(page, "find-a-child")
     card.get_by_role("link", name="Open the record").click()
     assert child.family_name in page.locator("h1").inner_text()
+    assert_accessible(page, "child-record")
     page.context.close()
+
+
+def test_accessibility_check_fails_on_serious_problems_only(page: Page) -> None:
+    # An image with no text alternative is critical; a page outside landmarks is moderate.
+    page.set_content(
+        '<html lang="en"><title>Check</title><main><h1>Check</h1>'
+        '<img src="data:image/gif;base64,R0lGODlhAQABAAAAACw=" id="no-alt"></main></html>'
+    )
+    with pytest.raises(AssertionError) as failure:
+        assert_accessible(page, "broken")
+    assert (
+        "critical image-alt: Images must have alternative text at #no-alt "
+        "(https://dequeuniversity.com/rules/axe/4.14/image-alt"
+    ) in str(failure.value)
+    page.set_content('<html lang="en"><title>Check</title><h1>Check</h1></html>')
+    assert_accessible(page, "self-test, expected")
