@@ -16,10 +16,12 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from jigsaw import migrations
 from jigsaw.config import Settings, normalise_database_url
+from jigsaw.core import encryption, keyring
 from jigsaw.core.db import is_sqlite, make_engine
 from jigsaw.core.uow import UnitOfWork
 from jigsaw.web.app import create_app
 
+pytest_plugins = ["tests.browser"]  # browser fixtures and assert_accessible
 TEST_DATABASE_URL = os.environ.get("JIGSAW_TEST_DATABASE_URL")
 
 
@@ -39,6 +41,20 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
     for item in items:
         if "postgres" in item.keywords:
             item.add_marker(skip)
+
+
+@pytest.fixture(scope="session", autouse=True)
+def encryption_keyring() -> Iterator[encryption.Keyring]:
+    """One keyring for the whole run, installed and also set as ``JIGSAW_ENCRYPTION_KEYS``.
+
+    Every ``Settings`` a test builds (and so every app) then uses the same keys, whichever
+    of the app or the test's data comes first. Tests of the key file unset the variable.
+    """
+    ring = encryption.Keyring.generate()
+    encryption.install(ring)
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setenv(keyring.ENV_NAME, keyring.format_configured_keys(ring))
+        yield ring
 
 
 @pytest.fixture(scope="session")

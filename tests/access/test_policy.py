@@ -5,7 +5,7 @@ from datetime import timedelta
 
 import pytest
 from fastapi import FastAPI
-from sqlalchemy import select
+from sqlalchemy import column, select
 
 from jigsaw.access import facts, policy
 from jigsaw.access.actor import Actor
@@ -327,3 +327,72 @@ def test_only_signed_in_users_declare_an_involvement(uow: UnitOfWork, world: Dem
             reason="x",
             today=clock.today(),
         )
+
+
+class TestConcerns:
+    """Who may raise a concern about a child, and who may read one (issue 5)."""
+
+    def test_raising_needs_case_work_and_a_restricted_child_needs_the_raiser_named(
+        self, uow: UnitOfWork, world: DemoWorld
+    ) -> None:
+        [restriction] = world.partnership.casework.restrictions
+        hidden = world.id(restriction.child_key)
+        police = actor(uow, world, "police-officer")  # no relationship needed to raise
+        officer = actor(uow, world, "privacy-officer")
+        named = actor(uow, world, "social-worker")
+        with uow:
+            assert policy.may_raise_concern_about(uow.session, police, pupil(world))
+            assert not policy.may_raise_concern_about(uow.session, officer, pupil(world))
+            assert not policy.may_raise_concern_about(uow.session, police, hidden)
+            assert policy.may_raise_concern_about(uow.session, named, hidden)
+
+    def test_a_concern_is_read_by_its_author_and_once_sent_by_its_receivers(
+        self, uow: UnitOfWork, world: DemoWorld
+    ) -> None:
+        teacher = actor(uow, world, "teacher-oakfield")
+        mash = actor(uow, world, "mash-practitioner")
+        sent = policy.ConcernFacts(
+            author_id=teacher.id,
+            recipient_organisation_ids=frozenset({world.id("org:mash")}),
+            child_id=pupil(world),
+            is_draft=False,
+        )
+        outsiders = [
+            actor(uow, world, p) for p in ("dsl-kestrel", "privacy-officer", "police-officer")
+        ]
+        with uow:
+            access = policy.concern_access(uow.session, teacher, sent)
+            assert access is not None
+            assert access.basis is AccessBasis.AUTHOR
+            received = policy.concern_access(uow.session, mash, sent)
+            assert received == policy.ChildAccess(AccessBasis.RECIPIENT, world.id("org:mash"))
+            draft = policy.ConcernFacts(sent.author_id, sent.recipient_organisation_ids,
+                                        sent.child_id, is_draft=True)  # fmt: skip
+            assert policy.concern_access(uow.session, mash, draft) is None
+            for outsider in outsiders:
+                assert policy.concern_access(uow.session, outsider, sent) is None
+
+    def test_a_restricted_child_s_concern_reaches_only_receivers_named_on_it(
+        self, uow: UnitOfWork, world: DemoWorld
+    ) -> None:
+        [restriction] = world.partnership.casework.restrictions
+        facts_ = policy.ConcernFacts(
+            author_id=uuid.uuid4(),
+            recipient_organisation_ids=frozenset({world.id("org:la"), world.id("org:gp-1")}),
+            child_id=world.id(restriction.child_key),
+            is_draft=False,
+        )
+        social_worker = actor(uow, world, "social-worker")
+        gp = actor(uow, world, "gp-riverside")  # receives for the practice, not named
+        with uow:
+            named = policy.concern_access(uow.session, social_worker, facts_)
+            assert named is not None
+            assert named.basis is AccessBasis.RECIPIENT
+            assert policy.concern_access(uow.session, gp, facts_) is None
+
+    def test_the_inbox_is_empty_for_those_who_do_not_receive(
+        self, uow: UnitOfWork, world: DemoWorld
+    ) -> None:
+        officer = actor(uow, world, "privacy-officer")
+        condition = policy.receives_concerns_for(officer, column("organisation"), column("child"))
+        assert str(condition) == "false"

@@ -99,6 +99,8 @@ ADMINS = {"admin-oakfield", "system-admin"}
 # Roster linking: those who act for their organisation, and its admin (a data manager's job).
 MATCH_REVIEWERS = {"dsl-oakfield", "dsl-kestrel", "gp-riverside", "social-worker"}
 LINKERS = MATCH_REVIEWERS | {"admin-oakfield"}
+# Those who receive what is shared with their organisation (issue 5).
+RECEIVERS = MATCH_REVIEWERS | {"mash-practitioner", "mash-manager"}
 
 CASES = (
     Case("GET", "/", "/", everyone(200)),
@@ -363,6 +365,69 @@ CASES = (
         everyone(401),
         {},
     ),
+    # Notifications (issue 5): everyone has their own; someone else's (or none) is 404.
+    Case("GET", "/notifications", "/notifications", everyone(200)),
+    Case(
+        "POST",
+        "/notifications/{notification_id}/read",
+        "/notifications/{random}/read",
+        everyone(404),
+        {},
+    ),
+    # Concerns (issue 5): case roles raise them; a concern they did not write and that was
+    # not shared with them is 404, like one that does not exist; the API needs a token.
+    Case("GET", "/concerns/new", "/concerns/new", only(CASE_ROLES)),
+    Case("POST", "/concerns", "/concerns", only(CASE_ROLES, 303), {}),
+    Case("GET", "/concerns/{concern_id}", "/concerns/{random}", only(CASE_ROLES, 404)),
+    Case("GET", "/concerns/{concern_id}/edit", "/concerns/{random}/edit", only(CASE_ROLES, 404)),
+    Case(
+        "POST",
+        "/concerns/{concern_id}/draft",
+        "/concerns/{random}/draft",
+        only(CASE_ROLES, 404),
+        {},
+    ),
+    Case(
+        "POST", "/concerns/{concern_id}/send", "/concerns/{random}/send", only(CASE_ROLES, 404), {}
+    ),
+    Case(
+        "POST",
+        "/concerns/{concern_id}/attachments",
+        "/concerns/{random}/attachments",
+        only(CASE_ROLES, 422),
+        {},
+    ),
+    Case(
+        "GET",
+        "/concerns/{concern_id}/attachments/{attachment_id}",
+        "/concerns/{random}/attachments/{random}",
+        only(CASE_ROLES, 404),
+    ),
+    Case(
+        "GET",
+        "/concerns/{concern_id}/guidance/{flow_id}",
+        "/concerns/{random}/guidance/should-i-share",
+        only(CASE_ROLES, 404),
+    ),
+    Case(
+        "POST",
+        "/concerns/{concern_id}/guidance/{flow_id}",
+        "/concerns/{random}/guidance/should-i-share",
+        only(CASE_ROLES, 404),
+        {},
+    ),
+    Case(
+        "POST",
+        "/concerns/{concern_id}/guidance/{flow_id}/attach",
+        "/concerns/{random}/guidance/should-i-share/attach",
+        only(CASE_ROLES, 404),
+        {},
+    ),
+    Case("GET", "/my-shares", "/my-shares", only(CASE_ROLES)),
+    Case("GET", "/shared-with-us", "/shared-with-us", only(RECEIVERS)),
+    Case("POST", "/api/v1/concerns", "/api/v1/concerns", everyone(401), {}),
+    Case("GET", "/api/v1/concerns", "/api/v1/concerns", everyone(401)),
+    Case("GET", "/api/v1/concerns/{concern_id}", "/api/v1/concerns/{random}", everyone(401)),
     # Last: these end the persona's session.
     Case("POST", "/account/sign-out-everywhere", "/account/sign-out-everywhere", everyone(303), {}),
     Case("POST", "/sign-out", "/sign-out", everyone(303), {}),

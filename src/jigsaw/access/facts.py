@@ -142,3 +142,25 @@ def facts_pointing_at(
                 ).all()
             )
     return found
+
+
+def open_mash_case(
+    session: Session, *, child_id: uuid.UUID, organisation_id: uuid.UUID, now: datetime
+) -> MashCase:
+    """The MASH's open contact about a child: the one already open, or a new one from now.
+
+    A concern shared with the MASH is a contact; while it is open, the MASH's staff may
+    reach the child's record to screen it.
+    """
+    query = select(MashCase).where(
+        MashCase.child_id == child_id,
+        MashCase.organisation_id == organisation_id,
+        MashCase.closed_at.is_(None),
+    )
+    case = session.scalars(query.limit(1)).first()
+    if case is None:
+        case = MashCase(
+            id=uuid.uuid4(), child_id=child_id, organisation_id=organisation_id, opened_at=now
+        )
+        session.add(case)
+    return case

@@ -19,6 +19,8 @@ class Permission(StrEnum):
     BREAK_GLASS_REVIEW = "break_glass:review"
     CHILD_MERGE = "child:merge"
     CHILD_READ = "child:read"
+    CONCERN_RAISE = "concern:raise"
+    CONCERN_RECEIVE = "concern:receive"
     MATCH_REVIEW = "match:review"
     ORGANISATION_MANAGE = "organisation:manage"
     ROSTER_LINK = "roster:link"
@@ -31,6 +33,7 @@ class Permission(StrEnum):
 TOKEN_PERMISSIONS = frozenset(
     {
         Permission.CHILD_READ,
+        Permission.CONCERN_RAISE,
         Permission.MATCH_REVIEW,
         Permission.ROSTER_LINK,
         Permission.SUMMARY_READ,

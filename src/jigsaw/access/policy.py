@@ -317,3 +317,65 @@ def may_record_child_protection_plan(actor: Actor) -> bool:
         and actor.agency_kind is AgencyKind.CHILDRENS_SOCIAL_CARE
         and actor.kind in {ActorKind.USER, ActorKind.SERVICE_ACCOUNT}
     )
+
+
+@dataclass(frozen=True, slots=True)
+class ConcernFacts:
+    """What the policy decides a concern's readers from (kept free of the sharing package)."""
+
+    author_id: uuid.UUID | None
+    recipient_organisation_ids: frozenset[uuid.UUID]
+    child_id: uuid.UUID | None
+    is_draft: bool
+
+
+def may_raise_concern_about(session: Session, actor: Actor, child_id: uuid.UUID) -> bool:
+    """Whether the actor may share a worry about this child.
+
+    No relationship is needed: anyone doing case work who is worried about a child must be
+    able to say so (a police officer at a call-out may never have met the child). Raising a
+    concern gives the author no access to the child's record. A restricted child is reachable
+    only by the users named on them, here as everywhere.
+    """
+    if not can(actor, Permission.CONCERN_RAISE):
+        return False
+    if session.get(Restriction, child_id) is None:
+        return True
+    return _named_on_restriction(session, actor, child_id) is not None
+
+
+def concern_access(session: Session, actor: Actor, concern: ConcernFacts) -> ChildAccess | None:
+    """On what basis the actor may read this concern, or None (then it is "not found").
+
+    Its author always may, drafts included; once sent, so may those who receive for an
+    organisation it was shared with, unless the child is restricted and they are not named.
+    """
+    if actor.id is not None and actor.id == concern.author_id:
+        return ChildAccess(AccessBasis.AUTHOR, None)
+    if concern.is_draft or not can(actor, Permission.CONCERN_RECEIVE):
+        return None
+    if actor.organisation_id not in concern.recipient_organisation_ids:
+        return None
+    child_id = concern.child_id
+    received = ChildAccess(AccessBasis.RECIPIENT, actor.organisation_id)
+    if child_id is not None and session.get(Restriction, child_id) is not None:
+        return None if _named_on_restriction(session, actor, child_id) is None else received
+    return received
+
+
+def receives_concerns_for(
+    actor: Actor, recipient_organisation_id: Any, child_id: Any
+) -> ColumnElement[bool]:
+    """The concerns in the actor's "shared with us" inbox, as a condition on a query.
+
+    ``recipient_organisation_id`` and ``child_id`` are the query's columns: the concern was
+    shared with the actor's organisation, and its child, if restricted, names the actor.
+    """
+    if not can(actor, Permission.CONCERN_RECEIVE) or actor.organisation_id is None:
+        return false()
+    named = exists().where(RestrictionMember.child_id == child_id,
+                           RestrictionMember.user_id == actor.id)  # fmt: skip
+    visible_child = or_(
+        child_id.is_(None), ~exists().where(Restriction.child_id == child_id), named
+    )
+    return and_(recipient_organisation_id == actor.organisation_id, visible_child)

@@ -10,17 +10,25 @@ from jigsaw.access.permissions import Permission as P  # noqa: N817 - keeps the 
 from jigsaw.access.vocabulary import Role
 
 _EVERYONE = frozenset({P.ACCOUNT_MANAGE_OWN, P.SUMMARY_READ})
-_CASE_WORK = _EVERYONE | {P.CHILD_READ, P.BREAK_GLASS_REQUEST, P.AUDIT_READ_CHILD_ACCESSES}
+_CASE_WORK = _EVERYONE | {
+    P.CHILD_READ,
+    P.BREAK_GLASS_REQUEST,
+    P.AUDIT_READ_CHILD_ACCESSES,
+    P.CONCERN_RAISE,
+}
+# Those who receive what other agencies share with their organisation: its safeguarding lead,
+# its social workers, and the MASH's staff.
+_RECEIVES = frozenset({P.CONCERN_RECEIVE})
 # Those who act for their organisation also link its roster and settle its possible matches.
-_ORGANISATION_CASE_WORK = _CASE_WORK | {P.ROSTER_LINK, P.MATCH_REVIEW}
+_ORGANISATION_CASE_WORK = _CASE_WORK | _RECEIVES | {P.ROSTER_LINK, P.MATCH_REVIEW}
 
 ROLE_PERMISSIONS: MappingProxyType[Role, frozenset[P]] = MappingProxyType(
     {
         Role.PRACTITIONER: _CASE_WORK,
         Role.DESIGNATED_SAFEGUARDING_LEAD: _ORGANISATION_CASE_WORK,
-        Role.MASH_PRACTITIONER: _CASE_WORK,
+        Role.MASH_PRACTITIONER: _CASE_WORK | _RECEIVES,
         # The MASH manager keeps the partnership's child index clean: merges duplicates.
-        Role.MASH_MANAGER: _CASE_WORK | {P.CHILD_MERGE},
+        Role.MASH_MANAGER: _CASE_WORK | _RECEIVES | {P.CHILD_MERGE},
         Role.CONSULTATION_ADVISOR: _CASE_WORK,
         Role.SOCIAL_WORKER: _ORGANISATION_CASE_WORK,
         # An organisation's data manager uploads its roster; settling matches is case work.
@@ -48,3 +56,8 @@ def permissions_for(roles: frozenset[Role]) -> frozenset[P]:
     for role in roles:
         granted |= ROLE_PERMISSIONS[role]
     return granted
+
+
+def roles_granting(permission: P) -> frozenset[Role]:
+    """The roles that carry ``permission`` (to find who should hear of something)."""
+    return frozenset(role for role, granted in ROLE_PERMISSIONS.items() if permission in granted)

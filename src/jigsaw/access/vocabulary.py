@@ -38,6 +38,8 @@ class AccessBasis(StrEnum):
     ADMINISTRATION = "administration"  # admins managing accounts and organisations
     SELF = "self"  # a user acting on their own account
     SYSTEM = "system"  # Jigsaw itself: CLI, jobs, demo loading
+    AUTHOR = "author"  # the practitioner (or system) who raised a concern, reading it back
+    RECIPIENT = "recipient"  # a concern shared with the reader's organisation
 
 
 class Role(StrEnum):

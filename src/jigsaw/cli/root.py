@@ -8,8 +8,10 @@ from jigsaw import __version__
 from jigsaw.audit import cli as audit_cli
 from jigsaw.children import cli as children_cli
 from jigsaw.cli import db
+from jigsaw.cli import keys as keys_cli
 from jigsaw.cli import matching as matching_cli
 from jigsaw.demo import cli as demo_cli
+from jigsaw.guidance import cli as guidance_cli
 from jigsaw.jobs import cli as jobs_cli
 from jigsaw.linking import cli as linking_cli
 from jigsaw.web.server import DEFAULT_HOST, default_port, run_server
@@ -25,9 +27,12 @@ app.add_typer(matching_cli.app, name="matching")
 app.add_typer(audit_cli.app, name="audit")
 app.add_typer(jobs_cli.app, name="jobs")
 app.add_typer(children_cli.app, name="children")
+app.add_typer(guidance_cli.app, name="guidance")
+app.add_typer(keys_cli.app, name="keys")
 app.command(name="link", help=linking_cli.HELP)(linking_cli.link)
 app.command(name="demo")(demo_cli.demo)
 app.command(name="demo-code")(demo_cli.demo_code)
+app.command(name="worker")(jobs_cli.worker)
 
 
 def _show_version(value: bool) -> None:

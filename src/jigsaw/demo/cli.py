@@ -9,12 +9,14 @@ from rich.table import Table
 from jigsaw import migrations
 from jigsaw.access.actor import Actor
 from jigsaw.config import Environment, get_settings, read_or_create_secret
-from jigsaw.core import clock
+from jigsaw.core import clock, encryption
 from jigsaw.core.db import make_session_factory, open_engine
 from jigsaw.core.uow import UnitOfWork
+from jigsaw.demo.concerns import load_concerns
 from jigsaw.demo.generator import DemoPartnership, generate_partnership
 from jigsaw.demo.loader import LOAD_STEPS, load_partnership, persona_authenticator_keys
 from jigsaw.demo.rosters import write_rosters
+from jigsaw.guidance.library import FlowLibrary
 from jigsaw.web.server import default_port, run_server
 
 # Wide enough that emails are never cut, even when output is not a terminal.
@@ -35,6 +37,7 @@ def demo(
         console.print("[red]Refusing to load demo data into a production deployment.[/red]")
         raise typer.Exit(code=2)
     settings.data_dir.mkdir(parents=True, exist_ok=True)
+    encryption.install(encryption.keyring_from_settings(settings))
     partnership = generate_partnership(seed=seed, children=children, today=clock.today())
     password = read_or_create_secret(settings.data_dir / "demo_password", nbytes=12)
     with (
@@ -51,6 +54,12 @@ def demo(
             secret_key=settings.secret("secret_key"),
             on_step=lambda _name: progress.advance(task),
         )
+        if result.created:
+            concerns = load_concerns(
+                UnitOfWork(make_session_factory(engine)), partnership,
+                FlowLibrary.load(settings.data_dir / "guidance"), today=clock.today(),
+            )  # fmt: skip
+            console.print(f"Raised {concerns} demo concerns, each with its guided decision.")
         keys = persona_authenticator_keys(
             UnitOfWork(make_session_factory(engine)),
             partnership=partnership,

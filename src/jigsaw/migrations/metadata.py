@@ -10,9 +10,19 @@ from jigsaw.audit import models as audit_models
 from jigsaw.children import models as children_models
 from jigsaw.core.db import ENUM_LENGTH, Base, StrEnumValue, UtcDateTime
 from jigsaw.linking import models as linking_models
+from jigsaw.notifications import models as notifications_models
+from jigsaw.sharing import models as sharing_models
 
 metadata = Base.metadata
-MODEL_MODULES = (access_models, accounts_models, audit_models, children_models, linking_models)
+MODEL_MODULES = (
+    access_models,
+    accounts_models,
+    audit_models,
+    children_models,
+    linking_models,
+    notifications_models,
+    sharing_models,
+)
 
 
 def render_item(

@@ -20,12 +20,16 @@ from jigsaw.accounts import admin_routes, sso_routes
 from jigsaw.accounts import routes as account_routes
 from jigsaw.children import routes as children_routes
 from jigsaw.config import Settings, get_settings
+from jigsaw.core import encryption
 from jigsaw.core.db import make_engine, make_session_factory
 from jigsaw.core.errors import Conflict, Invalid, JigsawError, NotFound, PermissionDenied
 from jigsaw.core.logging import configure_logging
+from jigsaw.guidance.library import FlowLibrary
 from jigsaw.jobs import JOBS, Worker
 from jigsaw.linking import routes as linking_routes
+from jigsaw.notifications import routes as notification_routes
 from jigsaw.privacy import routes as privacy_routes
+from jigsaw.sharing import routes as sharing_routes
 from jigsaw.web import routes
 from jigsaw.web.auth import (
     STAGE_PAGES,
@@ -55,6 +59,9 @@ ROUTERS = (
     privacy_routes.api,
     linking_routes.pages,
     linking_routes.api,
+    notification_routes.pages,
+    sharing_routes.pages,
+    sharing_routes.api,
 )
 
 EXPIRED_FORM = {
@@ -79,6 +86,7 @@ def create_app(
     """Build the app; tests pass their own settings, engine and session factory."""
     settings = settings or get_settings()
     configure_logging(json=settings.logs_as_json, level=settings.log_level)
+    encryption.install(encryption.keyring_from_settings(settings))
     owns_engine = engine is None
     engine = engine or make_engine(settings.sqlalchemy_url)
 
@@ -108,6 +116,8 @@ def create_app(
     app.state.templates = make_templates(settings)
     app.state.secret_key = settings.secret("secret_key")
     app.state.session_rules = session_rules(settings)
+    # The deployment's own flows in <data dir>/guidance replace or add to the packaged ones.
+    app.state.guidance = FlowLibrary.load(settings.data_dir / "guidance")
     app.mount("/static", StaticFiles(directory=STATIC_DIR), name="static")
     for router in ROUTERS:
         app.include_router(router)

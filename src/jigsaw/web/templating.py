@@ -1,7 +1,9 @@
 """Jinja2 set-up shared by every page: autoescaping, the static() helper, common globals."""
 
+from datetime import datetime
 from pathlib import Path
 from typing import Any
+from zoneinfo import ZoneInfo
 
 from fastapi import Request
 from fastapi.templating import Jinja2Templates
@@ -13,6 +15,7 @@ from jigsaw.access import policy
 from jigsaw.access.permissions import Permission
 from jigsaw.config import Environment, Settings
 from jigsaw.core.uow import UnitOfWork
+from jigsaw.notifications import count_unread_notifications
 from jigsaw.privacy.services import count_break_glass_waiting
 from jigsaw.web.auth import current_viewer
 from jigsaw.web.csrf import page_token
@@ -21,6 +24,7 @@ HERE = Path(__file__).parent
 TEMPLATES_DIR = HERE / "templates"
 STATIC_DIR = HERE / "static"
 
+LONDON = ZoneInfo("Europe/London")
 ENVIRONMENT_LABELS = {Environment.DEVELOPMENT: "Development", Environment.PRODUCTION: ""}
 
 
@@ -29,11 +33,19 @@ def static_url(path: str) -> str:
     return f"/static/{path}?v={__version__}"
 
 
+def london_time(value: datetime | None) -> str:
+    """A moment as people in England read it: "21 November 2026, 14:05"."""
+    if value is None:
+        return ""
+    return value.astimezone(LONDON).strftime("%-d %B %Y, %H:%M")
+
+
 def make_templates(settings: Settings) -> Jinja2Templates:
     """The template renderer for one app instance."""
     env = JinjaEnvironment(
         loader=FileSystemLoader(TEMPLATES_DIR), autoescape=True, undefined=StrictUndefined
     )
+    env.filters["london"] = london_time
     env.globals.update(
         static=static_url,
         version=__version__,
@@ -45,7 +57,10 @@ def make_templates(settings: Settings) -> Jinja2Templates:
 # The service navigation: (label, path, permission needed; None for any signed-in user).
 NAVIGATION = (
     ("Find a child", "/children/search", Permission.CHILD_READ),
+    ("My shares", "/my-shares", Permission.CONCERN_RAISE),
+    ("Shared with us", "/shared-with-us", Permission.CONCERN_RECEIVE),
     ("Rosters", "/rosters", Permission.ROSTER_LINK),
+    ("Notifications", "/notifications", None),
     ("Account", "/account", None),
     ("Users", "/admin/users", Permission.USER_MANAGE),
     ("Organisations", "/admin/organisations", Permission.ORGANISATION_MANAGE),
@@ -62,9 +77,17 @@ def page_context(request: Request) -> dict[str, Any]:
         waiting = count_break_glass_waiting(
             UnitOfWork(request.app.state.session_factory), viewer.actor
         )
+        # One COUNT on an index per page; shown only when something is unread.
+        unread = count_unread_notifications(
+            UnitOfWork(request.app.state.session_factory), viewer.actor
+        )
+        counts = {
+            "/privacy/break-glass": f" ({waiting})",
+            "/notifications": f" ({unread})" if unread else "",
+        }
         navigation = [
             {
-                "label": f"{label} ({waiting})" if href == "/privacy/break-glass" else label,
+                "label": label + counts.get(href, ""),
                 "href": href,
                 "current": request.url.path.startswith(href),
             }

@@ -8,3 +8,12 @@ import { initAll } from "./govuk/govuk-frontend.min.js";
 
 document.body.classList.add("js-enabled", "govuk-frontend-supported");
 initAll();
+
+// A guidance flow swaps its next question in place (htmx): move focus to the new
+// heading so keyboard and screen-reader users start at the question, not the page top.
+document.body.addEventListener("htmx:afterSwap", (event) => {
+  const heading = document.getElementById("guidance-heading");
+  if (heading && event.detail.target.id === "guidance") {
+    heading.focus();
+  }
+});

@@ -1,0 +1,1 @@
+"""Sharing information: concerns about a child, with their sharing decision and guidance."""
