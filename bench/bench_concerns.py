@@ -117,8 +117,11 @@ def world(url: str | None) -> World:
     pupils = sorted({demo_id(SEED, i.child_key) for i in partnership.casework.involvements
                      if i.organisation_key == "org:school-1"
                      and i.child_key not in restricted})  # fmt: skip
+    client = TestClient(app)
+    client.__enter__()  # one event loop for every request, as a running server has
+    atexit.register(client.__exit__, None, None, None)
     return World(
-        engine=engine, client=TestClient(app), headers={"Authorization": f"Bearer {secret}"},
+        engine=engine, client=client, headers={"Authorization": f"Bearer {secret}"},
         children=pupils, mash=demo_id(SEED, "org:mash"), organisation=school,
         author=account.id, keys=itertools.count(),
     )  # fmt: skip

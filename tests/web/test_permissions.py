@@ -424,6 +424,10 @@ CASES = (
         {},
     ),
     Case("GET", "/my-shares", "/my-shares", only(CASE_ROLES)),
+    # An organisation's risk scale: its admin (or a system admin, for their own organisation).
+    Case("GET", "/risk-scale", "/risk-scale", only(ADMINS)),
+    Case("POST", "/risk-scale", "/risk-scale", only(ADMINS, 303), {}),
+    Case("GET", "/api/v1/risk-scale", "/api/v1/risk-scale", everyone(401)),
     Case("GET", "/shared-with-us", "/shared-with-us", only(RECEIVERS)),
     Case("POST", "/api/v1/concerns", "/api/v1/concerns", everyone(401), {}),
     Case("GET", "/api/v1/concerns", "/api/v1/concerns", everyone(401)),

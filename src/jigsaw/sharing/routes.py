@@ -1,5 +1,6 @@
 """Concern pages (raise, guided decisions, My shares, Shared with us) and the concerns API."""
 
+import re
 import uuid
 from contextlib import suppress
 from typing import Annotated
@@ -19,6 +20,8 @@ from jigsaw.sharing.schemas import (
     ConcernLineView,
     ConcernStatusView,
     GuidanceStepForm,
+    RiskScaleForm,
+    RiskTermView,
     StartForm,
 )
 from jigsaw.sharing.views import STATUS, concern_page_context, guidance_context
@@ -32,6 +35,8 @@ pages = APIRouter(include_in_schema=False, dependencies=[Depends(csrf_protect)])
 api = APIRouter(prefix="/api/v1", tags=["concerns"])
 Raiser = Annotated[Actor, Depends(Requires(Permission.CONCERN_RAISE))]
 Receiver = Annotated[Actor, Depends(Requires(Permission.CONCERN_RECEIVE))]
+Administrator = Annotated[Actor, Depends(Requires(Permission.USER_MANAGE))]
+FLOW_ID = re.compile(r"[a-z0-9][a-z0-9-]{0,99}")  # where "then" may lead: a flow, nowhere else
 IDEMPOTENCY_HELP = "A key of your own, unique per concern: a retry with the same key and body "
 "returns the concern already raised."
 
@@ -90,8 +95,9 @@ def save_draft(
         now_label = clock.now().astimezone(LONDON).strftime("%H:%M")
         context = {"saved": True, "danger": draft.immediate_danger, "now_label": now_label}
         return render(request, "sharing/_saved.html", context)
-    if then and then.startswith("guidance-"):
-        return redirect(f"/concerns/{concern_id}/guidance/{then.removeprefix('guidance-')}")
+    flow_id = then.removeprefix("guidance-") if then else ""
+    if then and then.startswith("guidance-") and FLOW_ID.fullmatch(flow_id):
+        return redirect(f"/concerns/{concern_id}/guidance/{flow_id}")
     return redirect(f"/concerns/{concern_id}/edit?saved=1")
 
 
@@ -248,8 +254,7 @@ def raise_concern_api(
     )  # fmt: skip
     if raised.replayed:
         response.headers["Idempotent-Replayed"] = "true"
-    record = queries.open_concern(uow, actor, concern_id=raised.concern.id)
-    return ConcernStatusView.from_record(record)
+    return ConcernStatusView.from_concern(raised.concern)
 
 
 @api.get("/concerns", response_model=list[ConcernLineView])
@@ -262,3 +267,32 @@ def list_concerns_api(uow: UowDep, actor: Raiser) -> list[ConcernLineView]:
 def read_concern_api(uow: UowDep, actor: Raiser, concern_id: uuid.UUID) -> ConcernStatusView:
     """Where a concern has got to: sent, received, and (once the MASH decides) its outcome."""
     return ConcernStatusView.from_record(queries.open_concern(uow, actor, concern_id=concern_id))
+
+
+@pages.get("/risk-scale")
+def risk_scale_page(request: Request, uow: UowDep, actor: Administrator) -> HTMLResponse:
+    """The organisation's own risk scale, each term mapped to the shared level of need."""
+    scale = queries.risk_scale(uow, actor)
+    text = "\n".join(f"{term} = {level.value}" for term, level in scale)
+    return render(request, "sharing/risk_scale.html", {"scale": scale, "text": text})
+
+
+@pages.post("/risk-scale")
+def change_risk_scale(
+    request: Request, uow: UowDep, actor: Administrator, form: Annotated[RiskScaleForm, Form()]
+) -> Response:
+    """Replace the scale; an empty scale goes back to the agency kind's usual one."""
+    try:
+        services.set_risk_scale(uow, actor, terms=services.parse_risk_scale(form.scale))
+    except Invalid as error:
+        context = {"scale": queries.risk_scale(uow, actor), "text": form.scale,
+                   "errors": error.errors}  # fmt: skip
+        return render(request, "sharing/risk_scale.html", context, status=422)
+    return redirect("/risk-scale?saved=1")
+
+
+@api.get("/risk-scale", response_model=list[RiskTermView])
+def read_risk_scale(uow: UowDep, actor: Raiser) -> list[RiskTermView]:
+    """The caller's organisation's risk terms and the level each maps to (sent with concerns)."""
+    return [RiskTermView(term=term, level_of_need=int(level))
+            for term, level in queries.risk_scale(uow, actor)]  # fmt: skip

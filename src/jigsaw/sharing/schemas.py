@@ -8,7 +8,7 @@ from typing import Annotated, Any, TypeVar
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints
 
 from jigsaw.core.errors import Invalid
-from jigsaw.sharing.models import ConcernStatus, HowKnown, ShareDecision, Subject
+from jigsaw.sharing.models import Concern, ConcernStatus, HowKnown, ShareDecision, Subject
 from jigsaw.sharing.queries import ConcernLine, ConcernRecord
 from jigsaw.sharing.rules import Draft, SharingDecision
 from jigsaw.taxonomy.lawful_basis import (
@@ -240,12 +240,16 @@ class ConcernStatusView(BaseModel):
     @classmethod
     def from_record(cls, record: ConcernRecord) -> "ConcernStatusView":
         """The status of a concern as read by its sharer."""
-        concern = record.concern
+        return cls.from_concern(record.concern)
+
+    @classmethod
+    def from_concern(cls, concern: Concern) -> "ConcernStatusView":
+        """The status of a concern just raised (the sharer's own, in hand)."""
         return cls(
             id=concern.id, reference=concern.reference, status=concern.status,
             sent_at=concern.sent_at, updated_at=concern.updated_at,
-            recipients=[RecipientView(organisation_id=r.organisation_id, kind=r.kind,
-                                      received_at=r.received_at) for r in record.recipients],
+            recipients=[RecipientView(organisation_id=r.organisation_id, kind=r.kind.value,
+                                      received_at=r.received_at) for r in concern.recipients],
         )  # fmt: skip
 
 
@@ -263,3 +267,16 @@ class ConcernLineView(BaseModel):
         """One line of the caller's list."""
         return cls(id=line.id, reference=line.reference, status=line.status,
                    sent_at=line.sent_at, updated_at=line.updated_at)  # fmt: skip
+
+
+class RiskScaleForm(BaseModel):
+    """The risk scale page's form: one "term = level" a line."""
+
+    scale: Annotated[str, StringConstraints(max_length=4_000)] = ""
+
+
+class RiskTermView(BaseModel):
+    """One term of an organisation's risk scale and the shared level of need it maps to."""
+
+    term: str
+    level_of_need: int

@@ -21,7 +21,7 @@ from jigsaw.accounts import Organisation, User
 from jigsaw.accounts.models import RoleGrant
 from jigsaw.children.models import Child
 from jigsaw.core import clock, files
-from jigsaw.core.errors import Conflict, Invalid, NotFound
+from jigsaw.core.errors import Conflict, Invalid, NotFound, PermissionDenied
 from jigsaw.core.uow import UnitOfWork
 from jigsaw.guidance import engine
 from jigsaw.guidance.flows import Flow
@@ -37,6 +37,7 @@ from jigsaw.sharing.models import (
     GuidedDecision,
     HowKnown,
     RecipientKind,
+    RiskTerm,
     ShareDecision,
     Subject,
 )
@@ -239,6 +240,7 @@ def raise_concern(
         if earlier is not None:
             if earlier.request_hash != digest:
                 raise Conflict("idempotency key already used for a different request")
+            uow.session.refresh(earlier, ["recipients"])  # read before the session closes
             return Raised(earlier, replayed=True)
         problems = rules.problems_in_draft(draft)
         if problems:
@@ -251,8 +253,7 @@ def raise_concern(
             _prefill(concern, record)
             uow.session.add(_guided(concern, record, rationale))
         uow.flush()
-        _audit(uow, actor, "concern:started", concern)
-        _send(uow, actor, concern)
+        _send(uow, actor, concern)  # audited as sent: raised and sent in one act
         uow.commit()
     return Raised(concern, replayed=False)
 
@@ -493,3 +494,49 @@ def _organisation_name(uow: UnitOfWork, organisation_id: uuid.UUID) -> str:
 def _audit(uow: UnitOfWork, actor: Actor, action: str, concern: Concern) -> None:
     audit.record(uow, actor, action, subject_type="concern", subject_id=concern.id,
                  child_id=concern.child_id)  # fmt: skip
+
+
+RISK_TERMS_MAX = 20
+
+
+def parse_risk_scale(text: str) -> list[tuple[str, int]]:
+    """An organisation's scale as written on the page: one "term = level" a line.
+
+    Raises:
+        Invalid: a line is not a term and a level from 1 to 4, or a term is repeated.
+    """
+    terms: list[tuple[str, int]] = []
+    for number, line in enumerate(text.splitlines(), start=1):
+        if not line.strip():
+            continue
+        term, equals, level = line.rpartition("=")
+        term = " ".join(term.split())
+        if not equals or not term or level.strip() not in {"1", "2", "3", "4"}:
+            raise Invalid({"scale": f"Line {number}: write a term, then = and a level from 1 to 4"})
+        if len(term) > 100:  # noqa: PLR2004 - the column's length
+            raise Invalid({"scale": f"Line {number}: keep the term under 100 characters"})
+        if term.lower() in {t.lower() for t, _ in terms}:
+            raise Invalid({"scale": f"Line {number}: this term is already on the scale"})
+        terms.append((term, int(level)))
+    if len(terms) > RISK_TERMS_MAX:
+        raise Invalid({"scale": f"A scale has at most {RISK_TERMS_MAX} terms"})
+    return terms
+
+
+def set_risk_scale(uow: UnitOfWork, actor: Actor, *, terms: list[tuple[str, int]]) -> None:
+    """Replace the actor's organisation's own risk scale (empty: back to its kind's usual one).
+
+    Raises:
+        PermissionDenied: the actor does not administer their organisation.
+    """
+    organisation_id = actor.organisation_id
+    if organisation_id is None or not policy.may_administer(actor, organisation_id):
+        raise PermissionDenied
+    with uow:
+        uow.session.execute(delete(RiskTerm).where(RiskTerm.organisation_id == organisation_id))
+        for position, (term, level) in enumerate(terms):
+            uow.session.add(RiskTerm(id=uuid.uuid4(), organisation_id=organisation_id, term=term,
+                                     level_of_need=level, position=position))  # fmt: skip
+        audit.record(uow, actor, "risk_scale:changed", subject_type="organisation",
+                     subject_id=organisation_id)  # fmt: skip
+        uow.commit()

@@ -63,6 +63,7 @@ NAVIGATION = (
     ("Notifications", "/notifications", None),
     ("Account", "/account", None),
     ("Users", "/admin/users", Permission.USER_MANAGE),
+    ("Risk scale", "/risk-scale", Permission.USER_MANAGE),
     ("Organisations", "/admin/organisations", Permission.ORGANISATION_MANAGE),
     ("Break-glass reviews", "/privacy/break-glass", Permission.BREAK_GLASS_REVIEW),
 )
