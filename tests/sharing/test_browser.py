@@ -53,7 +53,7 @@ def screens(chromium: Browser) -> Iterator[tuple[Page, list[str]]]:
 
 
 def test_the_school_dsl_shares_a_worry_with_guidance_in_at_most_eight_screens(
-    screens: tuple[Page, list[str]], live: tuple[str, DemoWorld]
+    screens: tuple[Page, list[str]], live: tuple[str, DemoWorld], chromium: Browser
 ) -> None:
     page, loads = screens
     base, world = live
@@ -107,6 +107,22 @@ def test_the_school_dsl_shares_a_worry_with_guidance_in_at_most_eight_screens(
     screenshot(page, "share-6-my-shares")
     assert_accessible(page, "share-6-my-shares")
     assert len(loads) <= MAX_SCREENS, loads
+
+    # The MASH sees it in its inbox, with the decision record, and opening it marks it received.
+    mash = chromium.new_context(viewport={"width": 1200, "height": 900}).new_page()
+    sign_in(mash, base, world, "mash-practitioner")
+    mash.get_by_role("link", name="Shared with us").click()
+    assert_accessible(mash, "share-7-shared-with-us")
+    mash.locator("tbody tr").filter(has_text=child.family_name).get_by_role("link").first.click()
+    assert "He hits me when he is cross" in mash.locator("main").inner_text()
+    assert (
+        "Share now with children's social care or the police" in mash.locator("main").inner_text()
+    )
+    screenshot(mash, "share-8-mash-reads")
+    assert_accessible(mash, "share-8-mash-reads")
+    mash.context.close()
+    page.reload()
+    assert "Received" in page.locator("tbody tr").filter(has_text=child.family_name).inner_text()
 
 
 def test_a_draft_survives_a_browser_restart(chromium: Browser, live: tuple[str, DemoWorld]) -> None:
