@@ -9,6 +9,8 @@ from pathlib import Path
 from pydantic import AliasChoices, Field, SecretStr, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
+from jigsaw.core.working_time import OfficeHours, WorkingCalendar, parse_urgencies
+
 
 class Environment(StrEnum):
     """Where Jigsaw runs: development relaxes nothing about security, only log format."""
@@ -54,6 +56,13 @@ class Settings(BaseSettings):
     smtp_password: SecretStr | None = None
     smtp_from: str = "jigsaw@localhost"
     smtp_starttls: bool = True
+    office_hours: str = Field(
+        default="09:00-17:00", description="The MASH's office hours on working days (London)."
+    )
+    mash_timescales: str = Field(
+        default="red=4h,amber=1d,green=3d",
+        description="Each urgency's timescale, in working hours (h) or working days (d).",
+    )
     matching_model_path: Path | None = Field(
         default=None,
         description="Matching model file written by `jigsaw matching train`; the packaged "
@@ -64,6 +73,22 @@ class Settings(BaseSettings):
     log_json: bool | None = Field(
         default=None, description="JSON log lines; defaults to on in production."
     )
+
+    @field_validator("office_hours")
+    @classmethod
+    def _office_hours_read(cls, value: str) -> str:
+        OfficeHours.parse(value)
+        return value
+
+    @field_validator("mash_timescales")
+    @classmethod
+    def _timescales_read(cls, value: str) -> str:
+        parse_urgencies(value)
+        return value
+
+    def working_calendar(self) -> WorkingCalendar:
+        """England's working days with this deployment's office hours."""
+        return WorkingCalendar(OfficeHours.parse(self.office_hours))
 
     @field_validator("base_url")
     @classmethod
