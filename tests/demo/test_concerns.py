@@ -34,6 +34,6 @@ def test_demo_concerns_come_from_every_agency_with_their_guided_decisions(
                                 "childrens_social_care"}  # fmt: skip
     statuses = Counter(c.status for c in concerns)
     assert {ConcernStatus.DRAFT, ConcernStatus.NOT_SHARED, ConcernStatus.SENT,
-            ConcernStatus.RECEIVED} <= set(statuses)  # fmt: skip
+            ConcernStatus.SCREENING} <= set(statuses)  # fmt: skip
     assert {c.subject for c in concerns} == set(Subject)
     assert all(c.id in guided for c in concerns if c.status is not ConcernStatus.DRAFT)

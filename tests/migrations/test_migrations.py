@@ -43,6 +43,8 @@ EXPECTED_TABLES = {
     "concern_recipients",
     "guided_decisions",
     "risk_terms",
+    "mash_contacts",
+    "mash_contact_events",
     "child_identifiers",
     "child_names",
     "child_relationships",

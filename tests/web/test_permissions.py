@@ -101,6 +101,7 @@ MATCH_REVIEWERS = {"dsl-oakfield", "dsl-kestrel", "gp-riverside", "social-worker
 LINKERS = MATCH_REVIEWERS | {"admin-oakfield"}
 # Those who receive what is shared with their organisation (issue 5).
 RECEIVERS = MATCH_REVIEWERS | {"mash-practitioner", "mash-manager"}
+SCREENERS = {"mash-practitioner", "mash-manager"}
 
 CASES = (
     Case("GET", "/", "/", everyone(200)),
@@ -424,6 +425,31 @@ CASES = (
         {},
     ),
     Case("GET", "/my-shares", "/my-shares", only(CASE_ROLES)),
+    # The MASH queue (issue 6): its practitioners and manager; a contact elsewhere is 404.
+    Case("GET", "/mash", "/mash", only(SCREENERS)),
+    Case("GET", "/mash/contacts/{contact_id}", "/mash/contacts/{random}", only(SCREENERS, 404)),
+    Case(
+        "POST",
+        "/mash/contacts/{contact_id}/action",
+        "/mash/contacts/{random}/action",
+        only(SCREENERS, 422),
+        {},
+    ),
+    Case(
+        "POST",
+        "/mash/contacts/{contact_id}/assign",
+        "/mash/contacts/{random}/assign",
+        only(SCREENERS, 422),
+        {},
+    ),
+    Case(
+        "POST",
+        "/mash/contacts/{contact_id}/urgency",
+        "/mash/contacts/{random}/urgency",
+        only(SCREENERS, 422),
+        {},
+    ),
+    Case("GET", "/api/v1/mash/contacts", "/api/v1/mash/contacts", everyone(401)),
     # An organisation's risk scale: its admin (or a system admin, for their own organisation).
     Case("GET", "/risk-scale", "/risk-scale", only(ADMINS)),
     Case("POST", "/risk-scale", "/risk-scale", only(ADMINS, 303), {}),

@@ -19,6 +19,8 @@ class Permission(StrEnum):
     BREAK_GLASS_REVIEW = "break_glass:review"
     CHILD_MERGE = "child:merge"
     CHILD_READ = "child:read"
+    CONTACT_DECIDE = "contact:decide"
+    CONTACT_SCREEN = "contact:screen"
     CONCERN_RAISE = "concern:raise"
     CONCERN_RECEIVE = "concern:receive"
     MATCH_REVIEW = "match:review"
@@ -34,6 +36,7 @@ TOKEN_PERMISSIONS = frozenset(
     {
         Permission.CHILD_READ,
         Permission.CONCERN_RAISE,
+        Permission.CONTACT_SCREEN,
         Permission.MATCH_REVIEW,
         Permission.ROSTER_LINK,
         Permission.SUMMARY_READ,

@@ -379,3 +379,17 @@ def receives_concerns_for(
         child_id.is_(None), ~exists().where(Restriction.child_id == child_id), named
     )
     return and_(recipient_organisation_id == actor.organisation_id, visible_child)
+
+
+def may_screen_contacts(actor: Actor, organisation_id: uuid.UUID) -> bool:
+    """Whether the actor works this MASH's queue (its own MASH's only)."""
+    return (
+        can(actor, Permission.CONTACT_SCREEN)
+        and actor.agency_kind is AgencyKind.MASH
+        and actor.organisation_id == organisation_id
+    )
+
+
+def may_decide_contacts(actor: Actor, organisation_id: uuid.UUID) -> bool:
+    """Whether the actor decides this MASH's contacts (its manager)."""
+    return may_screen_contacts(actor, organisation_id) and can(actor, Permission.CONTACT_DECIDE)

@@ -26,9 +26,12 @@ ROLE_PERMISSIONS: MappingProxyType[Role, frozenset[P]] = MappingProxyType(
     {
         Role.PRACTITIONER: _CASE_WORK,
         Role.DESIGNATED_SAFEGUARDING_LEAD: _ORGANISATION_CASE_WORK,
-        Role.MASH_PRACTITIONER: _CASE_WORK | _RECEIVES,
-        # The MASH manager keeps the partnership's child index clean: merges duplicates.
-        Role.MASH_MANAGER: _CASE_WORK | _RECEIVES | {P.CHILD_MERGE},
+        # MASH staff screen contacts; the manager decides them and keeps the child index
+        # clean (merges duplicates).
+        Role.MASH_PRACTITIONER: _CASE_WORK | _RECEIVES | {P.CONTACT_SCREEN},
+        Role.MASH_MANAGER: _CASE_WORK
+        | _RECEIVES
+        | {P.CHILD_MERGE, P.CONTACT_SCREEN, P.CONTACT_DECIDE},
         Role.CONSULTATION_ADVISOR: _CASE_WORK,
         Role.SOCIAL_WORKER: _ORGANISATION_CASE_WORK,
         # An organisation's data manager uploads its roster; settling matches is case work.

@@ -8,6 +8,8 @@ import uuid
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 
+from sqlalchemy import select
+
 from jigsaw.access.actor import Actor
 from jigsaw.accounts import User
 from jigsaw.accounts import services as accounts
@@ -15,6 +17,9 @@ from jigsaw.core.uow import UnitOfWork
 from jigsaw.demo.generator import DemoPartnership
 from jigsaw.demo.keys import demo_id
 from jigsaw.guidance.library import FlowLibrary
+from jigsaw.mash import services as mash_services
+from jigsaw.mash.models import MashContact
+from jigsaw.mash.rules import Action
 from jigsaw.sharing import queries, services
 from jigsaw.sharing.models import Subject
 from jigsaw.sharing.rules import Draft, SharingDecision
@@ -226,9 +231,14 @@ def load_concerns(
                 )  # fmt: skip
         if demo.send:
             services.send_concern(uow, author, concern_id=concern.id)
-        if demo.opened_by_mash:
+        if demo.opened_by_mash:  # read at the MASH, and taken on for screening
             mash = _actor(uow, ids("persona:mash-practitioner"))
             queries.open_concern(uow, mash, concern_id=concern.id)
+            with uow:
+                contact_id = uow.session.scalars(
+                    select(MashContact.id).where(MashContact.concern_id == concern.id)
+                ).one()
+            mash_services.act(uow, mash, contact_id=contact_id, action=Action.ACCEPT)
     return len(CONCERNS)
 
 

@@ -10,6 +10,7 @@ from jigsaw.audit import models as audit_models
 from jigsaw.children import models as children_models
 from jigsaw.core.db import ENUM_LENGTH, Base, StrEnumValue, UtcDateTime
 from jigsaw.linking import models as linking_models
+from jigsaw.mash import models as mash_models
 from jigsaw.notifications import models as notifications_models
 from jigsaw.sharing import models as sharing_models
 
@@ -22,6 +23,7 @@ MODEL_MODULES = (
     linking_models,
     notifications_models,
     sharing_models,
+    mash_models,
 )
 
 

@@ -24,6 +24,7 @@ from jigsaw.core import clock, files
 from jigsaw.core.errors import Conflict, Invalid, NotFound, PermissionDenied
 from jigsaw.core.uow import UnitOfWork
 from jigsaw.guidance import engine
+from jigsaw.mash import intake
 from jigsaw.guidance.flows import Flow
 from jigsaw.guidance.records import DecisionRecord
 from jigsaw.guidance.vocabulary import Decision
@@ -397,7 +398,15 @@ def _send(uow: UnitOfWork, actor: Actor, concern: Concern) -> None:
     concern.status = ConcernStatus.SENT
     concern.what_shared = rules.what_was_shared(draft, attachments=attachments)
     for recipient in concern.recipients:
-        if recipient.kind is RecipientKind.MASH_CONTACT and concern.child_id is not None:
+        if recipient.kind is not RecipientKind.MASH_CONTACT:
+            continue
+        intake.open_contact(
+            uow, concern_id=concern.id, mash_id=recipient.organisation_id,
+            source_id=concern.organisation_id, child_id=concern.child_id,
+            level_of_need=concern.level_of_need, immediate_danger=concern.immediate_danger,
+            now=now,
+        )  # fmt: skip
+        if concern.child_id is not None:
             facts.open_mash_case(uow.session, child_id=concern.child_id,
                                  organisation_id=recipient.organisation_id, now=now)  # fmt: skip
     _audit(uow, actor, "concern:sent", concern)

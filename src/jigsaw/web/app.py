@@ -28,6 +28,7 @@ from jigsaw.guidance.library import FlowLibrary
 from jigsaw.jobs import JOBS, Worker
 from jigsaw.linking import routes as linking_routes
 from jigsaw.notifications import routes as notification_routes
+from jigsaw.mash import routes as mash_routes
 from jigsaw.privacy import routes as privacy_routes
 from jigsaw.sharing import routes as sharing_routes
 from jigsaw.web import routes
@@ -61,6 +62,8 @@ ROUTERS = (
     linking_routes.api,
     notification_routes.pages,
     sharing_routes.pages,
+    mash_routes.pages,
+    mash_routes.api,
     sharing_routes.api,
 )
 

@@ -59,6 +59,7 @@ NAVIGATION = (
     ("Find a child", "/children/search", Permission.CHILD_READ),
     ("My shares", "/my-shares", Permission.CONCERN_RAISE),
     ("Shared with us", "/shared-with-us", Permission.CONCERN_RECEIVE),
+    ("MASH queue", "/mash", Permission.CONTACT_SCREEN),
     ("Rosters", "/rosters", Permission.ROSTER_LINK),
     ("Notifications", "/notifications", None),
     ("Account", "/account", None),

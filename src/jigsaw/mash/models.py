@@ -1,0 +1,58 @@
+"""A contact at the MASH (one per concern shared with it) and every transition it went through."""
+
+import uuid
+from datetime import datetime
+
+from sqlalchemy import Boolean, ForeignKey, Index, String, Text
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from jigsaw.core import encryption
+from jigsaw.core.db import Base, IdMixin, enum_column
+from jigsaw.mash.rules import Action, ContactState, Outcome, Urgency
+
+
+class MashContact(IdMixin, Base):
+    """A concern at the MASH: its urgency and due time, who works it, and the decision."""
+
+    __tablename__ = "mash_contacts"
+    __table_args__ = (Index("ix_mash_contacts_queue", "organisation_id", "state", "due_at"),)
+
+    organisation_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("organisations.id"))
+    concern_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("concerns.id"), unique=True)
+    child_id: Mapped[uuid.UUID | None] = mapped_column(ForeignKey("children.id"), index=True)
+    source_organisation_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("organisations.id"))
+    state: Mapped[ContactState] = enum_column(ContactState)
+    urgency: Mapped[Urgency] = enum_column(Urgency)
+    received_at: Mapped[datetime]
+    due_at: Mapped[datetime]
+    assigned_to_id: Mapped[uuid.UUID | None] = mapped_column(ForeignKey("users.id"), index=True)
+    # Children's social care already had an open involvement when the contact arrived.
+    social_care_involved: Mapped[bool] = mapped_column(Boolean, default=False)
+    decided_at: Mapped[datetime | None]
+    outcome: Mapped[Outcome | None] = enum_column(Outcome, nullable=True)
+    rationale_sealed: Mapped[str | None] = mapped_column(Text)
+    updated_at: Mapped[datetime]
+
+    # Mapped so that a flush writes the contact before its events.
+    events: Mapped[list["ContactEvent"]] = relationship(order_by="ContactEvent.at")
+
+
+class ContactEvent(IdMixin, Base):
+    """One step in a contact's lifecycle: who did what, when, from which state, and why."""
+
+    __tablename__ = "mash_contact_events"
+
+    contact_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("mash_contacts.id"), index=True)
+    action: Mapped[str] = mapped_column(String(40))
+    from_state: Mapped[ContactState | None] = enum_column(ContactState, nullable=True)
+    to_state: Mapped[ContactState] = enum_column(ContactState)
+    actor_id: Mapped[uuid.UUID | None]
+    at: Mapped[datetime]
+    reason_sealed: Mapped[str | None] = mapped_column(Text)
+
+
+# Action is stored as its value; "opened", "assigned" and "urgency_changed" are events too.
+EVENT_NAMES = frozenset({"opened", "assigned", "urgency_changed", *(a.value for a in Action)})
+
+encryption.register(encryption.EncryptedColumn("mash_contacts", "rationale_sealed", "text"))
+encryption.register(encryption.EncryptedColumn("mash_contact_events", "reason_sealed", "text"))

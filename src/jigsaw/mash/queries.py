@@ -1,0 +1,221 @@
+"""The MASH queue (with its filters) and one contact as the MASH works it."""
+
+import uuid
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from enum import StrEnum
+
+from sqlalchemy import Select, select
+
+from jigsaw import audit
+from jigsaw.access import policy
+from jigsaw.access.actor import Actor
+from jigsaw.accounts import Organisation, User
+from jigsaw.children.models import ChildMatchRecord
+from jigsaw.core import encryption
+from jigsaw.core.errors import NotFound
+from jigsaw.core.uow import UnitOfWork
+from jigsaw.core.working_time import LONDON
+from jigsaw.mash.models import ContactEvent, MashContact
+from jigsaw.mash.rules import Action, ContactState, allowed_actions
+from jigsaw.sharing import queries as sharing
+from jigsaw.sharing.models import Concern, Subject
+
+QUEUE_LIMIT = 200
+OPEN_STATES = [state for state in ContactState if state.is_open]
+
+
+class QueueView(StrEnum):
+    """The queue's filters."""
+
+    OPEN = "open"
+    MINE = "mine"
+    UNASSIGNED = "unassigned"
+    DUE_TODAY = "due_today"
+    OVERDUE = "overdue"
+
+
+@dataclass(frozen=True, slots=True)
+class QueueLine:
+    """One contact in the queue."""
+
+    id: uuid.UUID
+    reference: str
+    who: str
+    born_on: object
+    source: str
+    urgency: str
+    due_at: datetime
+    overdue: bool
+    state: ContactState
+    assigned_to: str | None
+    social_care_involved: bool
+    immediate_danger: bool
+
+
+@dataclass(frozen=True, slots=True)
+class Event:
+    """One step of a contact's lifecycle, its reason opened."""
+
+    action: str
+    to_state: ContactState
+    by: str
+    at: datetime
+    reason: str
+
+
+@dataclass(frozen=True, slots=True)
+class ContactRecord:
+    """A contact with its concern, its history, who may take it, and what may be done next."""
+
+    contact: MashContact
+    concern: sharing.ConcernRecord
+    events: list[Event]
+    staff: list[tuple[uuid.UUID, str]]
+    actions: list[Action]
+    may_decide: bool
+    rationale: str
+    overdue: bool
+
+
+def queue(
+    uow: UnitOfWork, actor: Actor, *, view: QueueView = QueueView.OPEN, now: datetime
+) -> list[QueueLine]:
+    """The actor's MASH's contacts, most urgent first (by due time); the listing is audited."""
+    organisation_id = actor.organisation_id
+    if organisation_id is None or not policy.may_screen_contacts(actor, organisation_id):
+        raise NotFound("queue")
+    with uow:
+        query = _filtered(select(MashContact, Concern), actor, view, now)
+        rows = uow.session.execute(query.limit(QUEUE_LIMIT)).all()
+        lines = _lines(uow, [(row[0], row[1]) for row in rows], now)
+        if rows:
+            audit.record_many(uow, actor, "contact:listed", subject_type="mash_contact",
+                              subject_ids=[row[0].id for row in rows])  # fmt: skip
+        uow.commit()
+    return lines
+
+
+def open_contact(
+    uow: UnitOfWork, actor: Actor, *, contact_id: uuid.UUID, now: datetime
+) -> ContactRecord:
+    """A contact as its MASH works it: the concern (an audited read), history, next steps.
+
+    Raises:
+        NotFound: no such contact, or not one of the actor's MASH (the same answer).
+    """
+    with uow:
+        contact = uow.session.get(MashContact, contact_id)
+        if contact is None or not policy.may_screen_contacts(actor, contact.organisation_id):
+            raise NotFound("contact")
+        concern_id = contact.concern_id
+    concern = sharing.open_concern(uow, actor, concern_id=concern_id)
+    with uow:
+        contact = uow.session.get_one(MashContact, contact_id)
+        events = _events(uow, contact.id)
+        staff = uow.session.execute(
+            select(User.id, User.display_name)
+            .where(User.organisation_id == contact.organisation_id, User.is_active.is_(True))
+            .order_by(User.display_name)
+        ).all()
+        audit.record(uow, actor, "contact:viewed", subject_type="mash_contact",
+                     subject_id=contact.id, child_id=contact.child_id)  # fmt: skip
+        uow.commit()
+    rationale = _open("mash_contacts", "rationale_sealed", contact.id, contact.rationale_sealed)
+    return ContactRecord(
+        contact=contact, concern=concern, events=events,
+        staff=[(row[0], row[1]) for row in staff],
+        actions=[a for a in allowed_actions(contact.state) if a is not Action.REVOKE],
+        may_decide=policy.may_decide_contacts(actor, contact.organisation_id),
+        rationale=rationale, overdue=contact.state.is_open and contact.due_at < now,
+    )  # fmt: skip
+
+
+def _filtered(query: Select[MashContact, Concern], actor: Actor, view: QueueView,
+              now: datetime) -> Select[MashContact, Concern]:  # fmt: skip
+    query = (
+        query.join(Concern, Concern.id == MashContact.concern_id)
+        .where(MashContact.organisation_id == actor.organisation_id)
+        .where(MashContact.state.in_(OPEN_STATES))
+        .order_by(MashContact.due_at, MashContact.received_at)
+    )
+    if view is QueueView.MINE:
+        return query.where(MashContact.assigned_to_id == actor.id)
+    if view is QueueView.UNASSIGNED:
+        return query.where(MashContact.assigned_to_id.is_(None))
+    if view is QueueView.OVERDUE:
+        return query.where(MashContact.due_at < now)
+    if view is QueueView.DUE_TODAY:
+        return query.where(MashContact.due_at < _end_of_today(now))
+    return query
+
+
+def _end_of_today(now: datetime) -> datetime:
+    local = now.astimezone(LONDON)
+    tomorrow = (local + timedelta(days=1)).date()
+    return datetime.combine(tomorrow, datetime.min.time(), LONDON)
+
+
+def _lines(
+    uow: UnitOfWork, rows: list[tuple[MashContact, Concern]], now: datetime
+) -> list[QueueLine]:
+    child_ids = {c.child_id for c, _ in rows if c.child_id is not None}
+    names: dict[uuid.UUID, tuple[str, object]] = {}
+    if child_ids:
+        found = uow.session.execute(
+            select(ChildMatchRecord.child_id, ChildMatchRecord.given_names,
+                   ChildMatchRecord.family_name, ChildMatchRecord.date_of_birth)
+            .where(ChildMatchRecord.child_id.in_(child_ids))
+        )  # fmt: skip
+        names = {row[0]: (f"{row[1]} {row[2]}", row[3]) for row in found}
+    people = _names(uow, User, {c.assigned_to_id for c, _ in rows if c.assigned_to_id})
+    sources = _names(uow, Organisation, {c.source_organisation_id for c, _ in rows})
+    lines = []
+    for contact, concern in rows:
+        if contact.child_id is not None:
+            who, born = names.get(contact.child_id, ("", None))
+        else:
+            who, born = _unnamed(concern.subject), None
+        lines.append(QueueLine(
+            id=contact.id, reference=concern.reference, who=who, born_on=born,
+            source=sources.get(contact.source_organisation_id, ""), urgency=contact.urgency.value,
+            due_at=contact.due_at, overdue=contact.due_at < now, state=contact.state,
+            assigned_to=people.get(contact.assigned_to_id) if contact.assigned_to_id else None,
+            social_care_involved=contact.social_care_involved,
+            immediate_danger=concern.immediate_danger,
+        ))  # fmt: skip
+    return lines
+
+
+def _unnamed(subject: Subject) -> str:
+    return "An unborn child" if subject is Subject.UNBORN else "A child not yet identified"
+
+
+def _names(
+    uow: UnitOfWork, model: type[User] | type[Organisation], ids: set[uuid.UUID]
+) -> dict[uuid.UUID, str]:
+    if not ids:
+        return {}
+    column = User.display_name if model is User else Organisation.name
+    rows = uow.session.execute(select(model.id, column).where(model.id.in_(ids)))
+    return {row[0]: row[1] for row in rows}
+
+
+def _events(uow: UnitOfWork, contact_id: uuid.UUID) -> list[Event]:
+    rows = uow.session.scalars(
+        select(ContactEvent).where(ContactEvent.contact_id == contact_id).order_by(ContactEvent.at)
+    ).all()
+    people = _names(uow, User, {row.actor_id for row in rows if row.actor_id})
+    return [
+        Event(action=row.action, to_state=row.to_state,
+              by=people.get(row.actor_id, "Jigsaw") if row.actor_id else "Jigsaw", at=row.at,
+              reason=_open("mash_contact_events", "reason_sealed", row.id, row.reason_sealed))
+        for row in rows
+    ]  # fmt: skip
+
+
+def _open(table: str, column: str, row_id: uuid.UUID, token: str | None) -> str:
+    if token is None:
+        return ""
+    context = encryption.context_for(table, column, row_id)
+    return encryption.decrypt_text(encryption.active(), token, context=context)

@@ -1,0 +1,102 @@
+"""The MASH queue and a contact's page, and the queue in the API."""
+
+import uuid
+from typing import Annotated
+
+from fastapi import APIRouter, Depends, Form, Request
+from fastapi.responses import HTMLResponse, Response
+
+from jigsaw.access.actor import Actor
+from jigsaw.access.permissions import Permission
+from jigsaw.core import clock
+from jigsaw.core.errors import Invalid
+from jigsaw.mash import queries, services
+from jigsaw.mash.queries import QueueView
+from jigsaw.mash.rules import Outcome, Urgency
+from jigsaw.mash.schemas import ActionForm, AssignForm, QueueLineView, UrgencyForm
+from jigsaw.web.auth import Requires
+from jigsaw.web.csrf import csrf_protect
+from jigsaw.web.deps import UowDep
+from jigsaw.web.pages import redirect, render
+
+pages = APIRouter(include_in_schema=False, dependencies=[Depends(csrf_protect)])
+api = APIRouter(prefix="/api/v1", tags=["mash"])
+Screener = Annotated[Actor, Depends(Requires(Permission.CONTACT_SCREEN))]
+VIEWS = {
+    QueueView.OPEN: "All open",
+    QueueView.MINE: "Mine",
+    QueueView.UNASSIGNED: "Unassigned",
+    QueueView.DUE_TODAY: "Due today",
+    QueueView.OVERDUE: "Overdue",
+}
+
+
+@pages.get("/mash")
+def queue_page(
+    request: Request, uow: UowDep, actor: Screener, view: QueueView = QueueView.OPEN
+) -> HTMLResponse:
+    """The MASH's open contacts, most urgent first, with their due times."""
+    lines = queries.queue(uow, actor, view=view, now=clock.now())
+    return render(request, "mash/queue.html", {"lines": lines, "view": view, "views": VIEWS})
+
+
+@pages.get("/mash/contacts/{contact_id}")
+def contact_page(
+    request: Request, uow: UowDep, actor: Screener, contact_id: uuid.UUID
+) -> HTMLResponse:
+    """A contact: the concern, its history, and what may be done next."""
+    return render(request, "mash/contact.html", _context(uow, actor, contact_id))
+
+
+@pages.post("/mash/contacts/{contact_id}/action")
+def act(
+    request: Request, uow: UowDep, actor: Screener, contact_id: uuid.UUID,
+    form: Annotated[ActionForm, Form()],
+) -> Response:  # fmt: skip
+    """A lifecycle step: accept, reject with a reason, decide, close."""
+    try:
+        services.act(uow, actor, contact_id=contact_id, action=form.action, reason=form.reason,
+                     outcome=form.outcome)  # fmt: skip
+    except Invalid as error:
+        context = _context(uow, actor, contact_id) | {"errors": error.errors, "form": form}
+        return render(request, "mash/contact.html", context, status=422)
+    return redirect(f"/mash/contacts/{contact_id}")
+
+
+@pages.post("/mash/contacts/{contact_id}/assign")
+def assign(
+    uow: UowDep, actor: Screener, contact_id: uuid.UUID, form: Annotated[AssignForm, Form()]
+) -> Response:
+    """Give the contact to someone at the MASH."""
+    services.assign(uow, actor, contact_id=contact_id, user_id=form.user_id)
+    return redirect(f"/mash/contacts/{contact_id}")
+
+
+@pages.post("/mash/contacts/{contact_id}/urgency")
+def rate(
+    request: Request, uow: UowDep, actor: Screener, contact_id: uuid.UUID,
+    form: Annotated[UrgencyForm, Form()],
+) -> Response:  # fmt: skip
+    """Change the rating, with the reason; the due time moves with it."""
+    try:
+        services.rate(uow, actor, contact_id=contact_id, urgency=form.urgency,
+                      reason=form.urgency_reason)  # fmt: skip
+    except Invalid as error:
+        context = _context(uow, actor, contact_id) | {"errors": error.errors}
+        return render(request, "mash/contact.html", context, status=422)
+    return redirect(f"/mash/contacts/{contact_id}")
+
+
+@api.get("/mash/contacts", response_model=list[QueueLineView])
+def queue_api(
+    uow: UowDep, actor: Screener, view: QueueView = QueueView.OPEN
+) -> list[QueueLineView]:
+    """The MASH's open contacts, most urgent first (for a council's case management system)."""
+    lines = queries.queue(uow, actor, view=view, now=clock.now())
+    return [QueueLineView.from_line(line) for line in lines]
+
+
+def _context(uow: UowDep, actor: Actor, contact_id: uuid.UUID) -> dict[str, object]:
+    record = queries.open_contact(uow, actor, contact_id=contact_id, now=clock.now())
+    return {"record": record, "outcomes": list(Outcome), "urgencies": list(Urgency),
+            "form": None}  # fmt: skip

@@ -1,0 +1,171 @@
+"""Working a contact: accept, assign, rate, reject, decide, close; the sharer may withdraw.
+
+Each is one transaction with its audit row and a lifecycle event; the concern's status, as
+its sharer sees it under "My shares", follows the contact.
+"""
+
+import uuid
+
+from jigsaw import audit
+from jigsaw.access import policy
+from jigsaw.access.actor import Actor
+from jigsaw.accounts import User
+from jigsaw.core import clock, encryption
+from jigsaw.core.errors import Conflict, Invalid, NotFound
+from jigsaw.core.uow import UnitOfWork
+from jigsaw.mash import intake
+from jigsaw.mash.models import ContactEvent, MashContact
+from jigsaw.mash.rules import (
+    NEEDS_REASON,
+    Action,
+    ContactState,
+    ForbiddenTransition,
+    Outcome,
+    Urgency,
+    next_state,
+)
+from jigsaw.sharing.models import Concern, ConcernStatus
+
+REASON_MIN = 10
+# The concern's status as its sharer sees it, for each state of the contact.
+CONCERN_STATUS = {
+    ContactState.SCREENING: ConcernStatus.SCREENING,
+    ContactState.AWAITING_INFORMATION: ConcernStatus.SCREENING,
+    ContactState.DECIDED: ConcernStatus.DECIDED,
+}
+
+
+def act(
+    uow: UnitOfWork,
+    actor: Actor,
+    *,
+    contact_id: uuid.UUID,
+    action: Action,
+    reason: str = "",
+    outcome: Outcome | None = None,
+) -> MashContact:
+    """Move a contact along its lifecycle.
+
+    Raises:
+        NotFound: no such contact, or not one the actor may act on (the same answer).
+        Conflict: the lifecycle does not allow this action now.
+        Invalid: a reason (or, to decide, an outcome) is missing.
+    """
+    cleaned = " ".join(reason.split())
+    if action in NEEDS_REASON and len(cleaned) < REASON_MIN:
+        raise Invalid({"reason": "Say why, in a sentence: it is kept with the contact"})
+    if action is Action.DECIDE and outcome is None:
+        raise Invalid({"outcome": "Choose the outcome"})
+    with uow:
+        contact = _contact_for(uow, actor, contact_id, action)
+        before = contact.state
+        try:
+            contact.state = next_state(before, action)
+        except ForbiddenTransition as refused:
+            raise Conflict(str(refused)) from None
+        now = clock.now()
+        contact.updated_at = now
+        if action is Action.ACCEPT and contact.assigned_to_id is None:
+            contact.assigned_to_id = actor.id
+        if action is Action.DECIDE:
+            contact.decided_at, contact.outcome = now, outcome
+            contact.rationale_sealed = _seal("mash_contacts", "rationale_sealed", contact.id,
+                                             cleaned)  # fmt: skip
+        _event(uow, actor, contact, action.value, before, reason=cleaned)
+        _follow(uow, contact)
+        audit.record(uow, actor, f"contact:{action.value}", subject_type="mash_contact",
+                     subject_id=contact.id, child_id=contact.child_id)  # fmt: skip
+        uow.commit()
+    return contact
+
+
+def assign(
+    uow: UnitOfWork, actor: Actor, *, contact_id: uuid.UUID, user_id: uuid.UUID
+) -> MashContact:
+    """Give a contact to a practitioner of the same MASH ("assign to me" included)."""
+    with uow:
+        contact = _contact_for(uow, actor, contact_id, None)
+        user = uow.session.get(User, user_id)
+        if user is None or user.organisation_id != contact.organisation_id or not user.is_active:
+            raise Invalid({"assigned_to": "Choose someone who works at this MASH"})
+        contact.assigned_to_id = user.id
+        contact.updated_at = clock.now()
+        _event(uow, actor, contact, "assigned", contact.state)
+        audit.record(uow, actor, "contact:assigned", subject_type="mash_contact",
+                     subject_id=contact.id, child_id=contact.child_id)  # fmt: skip
+        uow.commit()
+    return contact
+
+
+def rate(
+    uow: UnitOfWork, actor: Actor, *, contact_id: uuid.UUID, urgency: Urgency, reason: str
+) -> MashContact:
+    """Change a contact's urgency, with the reason; its due time moves with it (from receipt)."""
+    cleaned = " ".join(reason.split())
+    if len(cleaned) < REASON_MIN:
+        raise Invalid({"reason": "Say why the rating changes: it is kept with the contact"})
+    with uow:
+        contact = _contact_for(uow, actor, contact_id, None)
+        if not contact.state.is_open:
+            raise Conflict("a decided or closed contact keeps its rating")
+        contact.urgency = urgency
+        contact.due_at = intake.due_at(contact.received_at, urgency)
+        contact.updated_at = clock.now()
+        _event(uow, actor, contact, "urgency_changed", contact.state, reason=cleaned)
+        audit.record(uow, actor, "contact:rated", subject_type="mash_contact",
+                     subject_id=contact.id, child_id=contact.child_id)  # fmt: skip
+        uow.commit()
+    return contact
+
+
+def _contact_for(
+    uow: UnitOfWork, actor: Actor, contact_id: uuid.UUID, action: Action | None
+) -> MashContact:
+    """The contact, if the actor may do this to it: MASH staff, its manager, or its sharer."""
+    contact = uow.session.get(MashContact, contact_id)
+    if contact is None:
+        raise NotFound("contact")
+    if action is Action.REVOKE:
+        concern = uow.session.get_one(Concern, contact.concern_id)
+        if actor.id is None or actor.id != concern.author_id:
+            raise NotFound("contact")
+        return contact
+    allowed = (
+        policy.may_decide_contacts(actor, contact.organisation_id)
+        if action in {Action.DECIDE, Action.REJECT}
+        else policy.may_screen_contacts(actor, contact.organisation_id)
+    )
+    if not allowed:
+        raise NotFound("contact")
+    return contact
+
+
+def _follow(uow: UnitOfWork, contact: MashContact) -> None:
+    """The sharer's view follows the contact (received → screened → decided)."""
+    status = CONCERN_STATUS.get(contact.state)
+    if status is not None:
+        uow.session.get_one(Concern, contact.concern_id).status = status
+
+
+def _event(
+    uow: UnitOfWork,
+    actor: Actor,
+    contact: MashContact,
+    action: str,
+    before: ContactState,
+    *,
+    reason: str = "",
+) -> None:
+    event_id = uuid.uuid4()
+    uow.session.add(ContactEvent(
+        id=event_id, contact_id=contact.id, action=action, from_state=before,
+        to_state=contact.state, actor_id=actor.id, at=clock.now(),
+        reason_sealed=_seal("mash_contact_events", "reason_sealed", event_id, reason),
+    ))  # fmt: skip
+
+
+def _seal(table: str, column: str, row_id: uuid.UUID, text: str) -> str | None:
+    if not text:
+        return None
+    context = encryption.context_for(table, column, row_id)
+    return encryption.encrypt_text(encryption.active(), text, context=context)
