@@ -24,10 +24,10 @@ from jigsaw.core import clock, files
 from jigsaw.core.errors import Conflict, Invalid, NotFound, PermissionDenied
 from jigsaw.core.uow import UnitOfWork
 from jigsaw.guidance import engine
-from jigsaw.mash import intake
 from jigsaw.guidance.flows import Flow
 from jigsaw.guidance.records import DecisionRecord
 from jigsaw.guidance.vocabulary import Decision
+from jigsaw.mash import intake
 from jigsaw.sharing import rules
 from jigsaw.sharing.models import (
     AuthorKind,

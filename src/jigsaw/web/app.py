@@ -27,8 +27,8 @@ from jigsaw.core.logging import configure_logging
 from jigsaw.guidance.library import FlowLibrary
 from jigsaw.jobs import JOBS, Worker
 from jigsaw.linking import routes as linking_routes
-from jigsaw.notifications import routes as notification_routes
 from jigsaw.mash import routes as mash_routes
+from jigsaw.notifications import routes as notification_routes
 from jigsaw.privacy import routes as privacy_routes
 from jigsaw.sharing import routes as sharing_routes
 from jigsaw.web import routes
