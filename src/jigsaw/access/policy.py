@@ -344,13 +344,18 @@ def may_raise_concern_about(session: Session, actor: Actor, child_id: uuid.UUID)
     return _named_on_restriction(session, actor, child_id) is not None
 
 
+def is_concern_author(actor: Actor, author_id: uuid.UUID | None) -> bool:
+    """Whether the actor wrote the concern: only its author changes a draft or withdraws it."""
+    return actor.id is not None and actor.id == author_id
+
+
 def concern_access(session: Session, actor: Actor, concern: ConcernFacts) -> ChildAccess | None:
     """On what basis the actor may read this concern, or None (then it is "not found").
 
     Its author always may, drafts included; once sent, so may those who receive for an
     organisation it was shared with, unless the child is restricted and they are not named.
     """
-    if actor.id is not None and actor.id == concern.author_id:
+    if is_concern_author(actor, concern.author_id):
         return ChildAccess(AccessBasis.AUTHOR, None)
     if concern.is_draft or not can(actor, Permission.CONCERN_RECEIVE):
         return None

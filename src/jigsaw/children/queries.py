@@ -23,6 +23,7 @@ from jigsaw.children.models import (
     ChildAddress,
     ChildFlag,
     ChildIdentifier,
+    ChildMatchRecord,
     ChildName,
     ChildRelationship,
     FlagKind,
@@ -290,3 +291,23 @@ def family_of(uow: UnitOfWork, child_id: uuid.UUID) -> list[Relative]:
         )
         for sibling, born, given, family in siblings
     ]
+
+
+@dataclass(frozen=True, slots=True)
+class Identity:
+    """A child's name and date of birth as the index holds them, for lists of their records."""
+
+    name: str
+    born_on: date | None
+
+
+def identities_of(uow: UnitOfWork, child_ids: set[uuid.UUID]) -> dict[uuid.UUID, Identity]:
+    """Each child's name and date of birth (one query); the caller has checked access."""
+    if not child_ids:
+        return {}
+    rows = uow.session.execute(
+        select(ChildMatchRecord.child_id, ChildMatchRecord.given_names,
+               ChildMatchRecord.family_name, ChildMatchRecord.date_of_birth)
+        .where(ChildMatchRecord.child_id.in_(child_ids))
+    )  # fmt: skip
+    return {row[0]: Identity(f"{row[1]} {row[2]}".strip(), row[3]) for row in rows}

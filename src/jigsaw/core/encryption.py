@@ -219,3 +219,27 @@ def register(column: EncryptedColumn) -> EncryptedColumn:
 def registered() -> tuple[EncryptedColumn, ...]:
     """Every registered encrypted column, in the order registered."""
     return tuple(_registry.values())
+
+
+def seal(table: str, column: str, row_id: uuid.UUID, text: str | None) -> str | None:
+    """Encrypt a registered column's text for one row with the active keyring ("" → None)."""
+    if text is None or not text.strip():
+        return None
+    return encrypt_text(active(), text, context=context_for(table, column, row_id))
+
+
+def unseal(table: str, column: str, row_id: uuid.UUID, token: str | None) -> str:
+    """Decrypt what ``seal`` stored for that row and column ("" when nothing was)."""
+    if token is None:
+        return ""
+    return decrypt_text(active(), token, context=context_for(table, column, row_id))
+
+
+def seal_file(table: str, column: str, row_id: uuid.UUID, data: bytes) -> bytes:
+    """Encrypt a file's bytes for one row with the active keyring."""
+    return encrypt_bytes(active(), data, context=context_for(table, column, row_id))
+
+
+def unseal_file(table: str, column: str, row_id: uuid.UUID, blob: bytes) -> bytes:
+    """Decrypt what ``seal_file`` stored."""
+    return decrypt_bytes(active(), blob, context=context_for(table, column, row_id))

@@ -2,7 +2,7 @@
 
 import uuid
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import date, datetime, timedelta
 from enum import StrEnum
 
 from sqlalchemy import Select, select
@@ -11,15 +11,15 @@ from jigsaw import audit
 from jigsaw.access import policy
 from jigsaw.access.actor import Actor
 from jigsaw.accounts import Organisation, User
-from jigsaw.children.models import ChildMatchRecord
-from jigsaw.core import encryption
+from jigsaw.children.queries import identities_of
+from jigsaw.core.encryption import unseal
 from jigsaw.core.errors import NotFound
 from jigsaw.core.uow import UnitOfWork
 from jigsaw.core.working_time import LONDON
 from jigsaw.mash.models import ContactEvent, MashContact
 from jigsaw.mash.rules import Action, ContactState, allowed_actions
 from jigsaw.sharing import queries as sharing
-from jigsaw.sharing.models import Concern, Subject
+from jigsaw.sharing.models import Concern
 
 QUEUE_LIMIT = 200
 OPEN_STATES = [state for state in ContactState if state.is_open]
@@ -42,7 +42,7 @@ class QueueLine:
     id: uuid.UUID
     reference: str
     who: str
-    born_on: object
+    born_on: date | None
     source: str
     urgency: str
     due_at: datetime
@@ -121,7 +121,7 @@ def open_contact(
         audit.record(uow, actor, "contact:viewed", subject_type="mash_contact",
                      subject_id=contact.id, child_id=contact.child_id)  # fmt: skip
         uow.commit()
-    rationale = _open("mash_contacts", "rationale_sealed", contact.id, contact.rationale_sealed)
+    rationale = unseal("mash_contacts", "rationale_sealed", contact.id, contact.rationale_sealed)
     return ContactRecord(
         contact=contact, concern=concern, events=events,
         staff=[(row[0], row[1]) for row in staff],
@@ -159,23 +159,14 @@ def _end_of_today(now: datetime) -> datetime:
 def _lines(
     uow: UnitOfWork, rows: list[tuple[MashContact, Concern]], now: datetime
 ) -> list[QueueLine]:
-    child_ids = {c.child_id for c, _ in rows if c.child_id is not None}
-    names: dict[uuid.UUID, tuple[str, object]] = {}
-    if child_ids:
-        found = uow.session.execute(
-            select(ChildMatchRecord.child_id, ChildMatchRecord.given_names,
-                   ChildMatchRecord.family_name, ChildMatchRecord.date_of_birth)
-            .where(ChildMatchRecord.child_id.in_(child_ids))
-        )  # fmt: skip
-        names = {row[0]: (f"{row[1]} {row[2]}", row[3]) for row in found}
+    known = identities_of(uow, {c.child_id for c, _ in rows if c.child_id is not None})
     people = _names(uow, User, {c.assigned_to_id for c, _ in rows if c.assigned_to_id})
     sources = _names(uow, Organisation, {c.source_organisation_id for c, _ in rows})
     lines = []
     for contact, concern in rows:
-        if contact.child_id is not None:
-            who, born = names.get(contact.child_id, ("", None))
-        else:
-            who, born = _unnamed(concern.subject), None
+        identity = known.get(contact.child_id) if contact.child_id is not None else None
+        who = identity.name if identity else sharing.unnamed(concern.subject)
+        born = identity.born_on if identity else None
         lines.append(QueueLine(
             id=contact.id, reference=concern.reference, who=who, born_on=born,
             source=sources.get(contact.source_organisation_id, ""), urgency=contact.urgency.value,
@@ -185,10 +176,6 @@ def _lines(
             immediate_danger=concern.immediate_danger,
         ))  # fmt: skip
     return lines
-
-
-def _unnamed(subject: Subject) -> str:
-    return "An unborn child" if subject is Subject.UNBORN else "A child not yet identified"
 
 
 def _names(
@@ -209,13 +196,6 @@ def _events(uow: UnitOfWork, contact_id: uuid.UUID) -> list[Event]:
     return [
         Event(action=row.action, to_state=row.to_state,
               by=people.get(row.actor_id, "Jigsaw") if row.actor_id else "Jigsaw", at=row.at,
-              reason=_open("mash_contact_events", "reason_sealed", row.id, row.reason_sealed))
+              reason=unseal("mash_contact_events", "reason_sealed", row.id, row.reason_sealed))
         for row in rows
     ]  # fmt: skip
-
-
-def _open(table: str, column: str, row_id: uuid.UUID, token: str | None) -> str:
-    if token is None:
-        return ""
-    context = encryption.context_for(table, column, row_id)
-    return encryption.decrypt_text(encryption.active(), token, context=context)

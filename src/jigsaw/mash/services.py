@@ -10,7 +10,8 @@ from jigsaw import audit
 from jigsaw.access import policy
 from jigsaw.access.actor import Actor
 from jigsaw.accounts import User
-from jigsaw.core import clock, encryption
+from jigsaw.core import clock
+from jigsaw.core.encryption import seal
 from jigsaw.core.errors import Conflict, Invalid, NotFound
 from jigsaw.core.uow import UnitOfWork
 from jigsaw.mash import intake
@@ -69,7 +70,7 @@ def act(
             contact.assigned_to_id = actor.id
         if action is Action.DECIDE:
             contact.decided_at, contact.outcome = now, outcome
-            contact.rationale_sealed = _seal("mash_contacts", "rationale_sealed", contact.id,
+            contact.rationale_sealed = seal("mash_contacts", "rationale_sealed", contact.id,
                                              cleaned)  # fmt: skip
         _event(uow, actor, contact, action.value, before, reason=cleaned)
         _follow(uow, contact)
@@ -127,7 +128,7 @@ def _contact_for(
         raise NotFound("contact")
     if action is Action.REVOKE:
         concern = uow.session.get_one(Concern, contact.concern_id)
-        if actor.id is None or actor.id != concern.author_id:
+        if not policy.is_concern_author(actor, concern.author_id):
             raise NotFound("contact")
         return contact
     allowed = (
@@ -160,12 +161,5 @@ def _event(
     uow.session.add(ContactEvent(
         id=event_id, contact_id=contact.id, action=action, from_state=before,
         to_state=contact.state, actor_id=actor.id, at=clock.now(),
-        reason_sealed=_seal("mash_contact_events", "reason_sealed", event_id, reason),
+        reason_sealed=seal("mash_contact_events", "reason_sealed", event_id, reason),
     ))  # fmt: skip
-
-
-def _seal(table: str, column: str, row_id: uuid.UUID, text: str) -> str | None:
-    if not text:
-        return None
-    context = encryption.context_for(table, column, row_id)
-    return encryption.encrypt_text(encryption.active(), text, context=context)

@@ -5,13 +5,15 @@ from dataclasses import dataclass
 from datetime import date, datetime
 
 from sqlalchemy import select
+from sqlalchemy.orm import selectinload
 
 from jigsaw import audit
 from jigsaw.access import policy
 from jigsaw.access.actor import Actor
 from jigsaw.access.policy import ChildAccess, ConcernFacts
 from jigsaw.accounts import Organisation, User
-from jigsaw.children.models import ChildMatchRecord
+from jigsaw.children.queries import identities_of
+from jigsaw.core.encryption import unseal, unseal_file
 from jigsaw.core.errors import NotFound
 from jigsaw.core.uow import UnitOfWork
 from jigsaw.sharing import rules, services
@@ -25,7 +27,6 @@ from jigsaw.sharing.models import (
     Subject,
 )
 from jigsaw.sharing.rules import Draft
-from jigsaw.sharing.sealed import open_, open_bytes
 from jigsaw.taxonomy.levels import LevelOfNeed
 
 LIST_LIMIT = 200
@@ -138,7 +139,7 @@ def download_attachment(
         row = uow.session.get(ConcernAttachment, attachment_id)
         if row is None or row.concern_id != concern.id:
             raise NotFound("attachment")
-        data = open_bytes("concern_attachments", "content_sealed", row.id, row.content_sealed)
+        data = unseal_file("concern_attachments", "content_sealed", row.id, row.content_sealed)
         attachment = _attachment(row)
         audit.record(uow, actor, "concern:attachment_downloaded", subject_type="concern",
                      subject_id=concern.id, child_id=concern.child_id, basis=access.basis,
@@ -154,6 +155,7 @@ def my_shares(uow: UnitOfWork, actor: Actor) -> list[ConcernLine]:
     with uow:
         query = (
             select(Concern)
+            .options(selectinload(Concern.recipients))
             .where(Concern.author_id == actor.id)
             .order_by(Concern.updated_at.desc())
             .limit(LIST_LIMIT)
@@ -231,28 +233,21 @@ def _access_concern(
 
 
 def _who(uow: UnitOfWork, concerns: list[Concern]) -> dict[uuid.UUID, Who]:
-    child_ids = {c.child_id for c in concerns if c.child_id is not None}
-    names: dict[uuid.UUID, tuple[str, date | None]] = {}
-    if child_ids:
-        rows = uow.session.execute(
-            select(ChildMatchRecord.child_id, ChildMatchRecord.given_names,
-                   ChildMatchRecord.family_name, ChildMatchRecord.date_of_birth)
-            .where(ChildMatchRecord.child_id.in_(child_ids))
-        )  # fmt: skip
-        names = {row[0]: (f"{row[1]} {row[2]}".strip(), row[3]) for row in rows}
+    known = identities_of(uow, {c.child_id for c in concerns if c.child_id is not None})
     found = {}
     for concern in concerns:
-        if concern.child_id is not None:
-            name, born_on = names.get(concern.child_id, ("", None))
+        identity = known.get(concern.child_id) if concern.child_id is not None else None
+        if identity is not None:
+            name, born_on = identity.name, identity.born_on
         else:
-            name = (
-                "An unborn child"
-                if concern.subject is Subject.UNBORN
-                else "A child not yet identified"
-            )
-            born_on = None
+            name, born_on = unnamed(concern.subject), None
         found[concern.id] = Who(concern.subject, concern.child_id, name, born_on)
     return found
+
+
+def unnamed(subject: Subject) -> str:
+    """How a concern about a child not in the index names them."""
+    return "An unborn child" if subject is Subject.UNBORN else "A child not yet identified"
 
 
 def _lines(
@@ -303,7 +298,7 @@ def _guided(uow: UnitOfWork, concern_id: uuid.UUID) -> list[Guided]:
         Guided(
             id=row.id, flow_title=row.flow_title, flow_version=row.flow_version,
             purpose=row.purpose, record=row.record, created_at=row.created_at,
-            rationale=open_("guided_decisions", "rationale_sealed", row.id, row.rationale_sealed),
+            rationale=unseal("guided_decisions", "rationale_sealed", row.id, row.rationale_sealed),
         )
         for row in rows
     ]  # fmt: skip
@@ -319,7 +314,7 @@ def _attachments(uow: UnitOfWork, concern_id: uuid.UUID) -> list[Attachment]:
 
 
 def _attachment(row: ConcernAttachment) -> Attachment:
-    name = open_("concern_attachments", "filename_sealed", row.id, row.filename_sealed)
+    name = unseal("concern_attachments", "filename_sealed", row.id, row.filename_sealed)
     return Attachment(row.id, name, row.media_type, row.size)
 
 

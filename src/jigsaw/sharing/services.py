@@ -21,6 +21,7 @@ from jigsaw.accounts import Organisation, User
 from jigsaw.accounts.models import RoleGrant
 from jigsaw.children.models import Child
 from jigsaw.core import clock, files
+from jigsaw.core.encryption import seal, seal_file, unseal
 from jigsaw.core.errors import Conflict, Invalid, NotFound, PermissionDenied
 from jigsaw.core.uow import UnitOfWork
 from jigsaw.guidance import engine
@@ -43,7 +44,6 @@ from jigsaw.sharing.models import (
     Subject,
 )
 from jigsaw.sharing.rules import Draft
-from jigsaw.sharing.sealed import open_, seal, seal_bytes
 from jigsaw.taxonomy.lawful_basis import Sector
 
 ATTACHMENT_MAX_BYTES = 10 * 1024 * 1024
@@ -182,7 +182,7 @@ def add_attachment(
         table = "concern_attachments"
         attachment.filename_sealed = seal(table, "filename_sealed", attachment.id,
                                           checked.safe_name) or ""  # fmt: skip
-        attachment.content_sealed = seal_bytes(table, "content_sealed", attachment.id, data)
+        attachment.content_sealed = seal_file(table, "content_sealed", attachment.id, data)
         uow.session.add(attachment)
         uow.flush()
         _audit(uow, actor, "concern:attachment_added", concern)
@@ -312,7 +312,7 @@ def _new_concern(
 
 def _own_concern(uow: UnitOfWork, actor: Actor, concern_id: uuid.UUID) -> Concern:
     concern = uow.session.get(Concern, concern_id)
-    if concern is None or actor.id is None or concern.author_id != actor.id:
+    if concern is None or not policy.is_concern_author(actor, concern.author_id):
         raise NotFound("concern")
     return concern
 
@@ -423,7 +423,7 @@ def draft_of(concern: Concern) -> Draft:
     """The concern's values as a draft, its free text opened."""
 
     def opened(column: str) -> str:
-        return open_("concerns", column, concern.id, getattr(concern, column))
+        return unseal("concerns", column, concern.id, getattr(concern, column))
 
     return Draft(
         immediate_danger=concern.immediate_danger, happened_on=concern.happened_on,
