@@ -1,7 +1,8 @@
 """Raising a concern: a draft saved as the sharer types, guided decisions, sent exactly once.
 
 Every service is one transaction with its audit row. Free text is sealed before it reaches
-the session (``sealed.py``); only the author changes a draft, and a sent concern is fixed.
+the session (``core.encryption.seal``); only the author changes a draft; a sent concern is
+fixed.
 """
 
 import hashlib
