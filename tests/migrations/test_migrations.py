@@ -45,6 +45,7 @@ EXPECTED_TABLES = {
     "risk_terms",
     "mash_contacts",
     "mash_contact_events",
+    "mash_feedback",
     "child_identifiers",
     "child_names",
     "child_relationships",

@@ -450,6 +450,27 @@ CASES = (
         {},
     ),
     Case("GET", "/api/v1/mash/contacts", "/api/v1/mash/contacts", everyone(401)),
+    Case(
+        "POST",
+        "/mash/contacts/{contact_id}/feedback",
+        "/mash/contacts/{random}/feedback",
+        only(SCREENERS, 404),
+        {},
+    ),
+    Case(
+        "POST",
+        "/concerns/{concern_id}/feedback/acknowledge",
+        "/concerns/{random}/feedback/acknowledge",
+        only(CASE_ROLES, 404),
+        {},
+    ),
+    Case(
+        "POST",
+        "/concerns/{concern_id}/feedback/challenge",
+        "/concerns/{random}/feedback/challenge",
+        only(CASE_ROLES, 404),
+        {},
+    ),
     # An organisation's risk scale: its admin (or a system admin, for their own organisation).
     Case("GET", "/risk-scale", "/risk-scale", only(ADMINS)),
     Case("POST", "/risk-scale", "/risk-scale", only(ADMINS, 303), {}),

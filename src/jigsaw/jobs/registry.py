@@ -9,7 +9,9 @@ from jigsaw import audit, children, notifications
 from jigsaw.access.actor import Actor
 from jigsaw.audit.keys import signing_key
 from jigsaw.config import Settings
+from jigsaw.core import clock
 from jigsaw.core.uow import UnitOfWork
+from jigsaw.mash import feedback
 
 
 @dataclass(frozen=True, slots=True)
@@ -40,8 +42,14 @@ def send_emails(uow: UnitOfWork, settings: Settings) -> None:
     notifications.send_outbox(uow, settings)
 
 
+def escalate_overdue_feedback(uow: UnitOfWork, settings: Settings) -> None:  # noqa: ARG001
+    """Tell MASH managers about feedback to a referrer not sent by its due time."""
+    feedback.escalate_overdue(uow, Actor.system("job:feedback-escalation"), now=clock.now())
+
+
 JOBS: tuple[Job, ...] = (
     Job("send emails", timedelta(seconds=10), send_emails, wake=notifications.SENDER_WAKE),
     Job("audit checkpoint", timedelta(minutes=5), sign_audit_checkpoint),
+    Job("escalate overdue feedback", timedelta(minutes=5), escalate_overdue_feedback),
     Job("find duplicate children", timedelta(days=1), find_duplicate_children),
 )

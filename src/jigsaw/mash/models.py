@@ -2,6 +2,7 @@
 
 import uuid
 from datetime import datetime
+from enum import StrEnum
 
 from sqlalchemy import Boolean, ForeignKey, Index, String, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
@@ -51,8 +52,40 @@ class ContactEvent(IdMixin, Base):
     reason_sealed: Mapped[str | None] = mapped_column(Text)
 
 
+class FeedbackStatus(StrEnum):
+    """Where the feedback to the referrer is."""
+
+    DRAFT = "draft"  # written from the decision, waiting for the MASH to send it
+    SENT = "sent"
+    ACKNOWLEDGED = "acknowledged"
+    CHALLENGED = "challenged"
+
+
+class Feedback(IdMixin, Base):
+    """What the referrer is told about a decision: due within a working day of it.
+
+    Only the outcome, what happens next and what the referrer can do; never what other
+    agencies said. The MASH may edit it before it goes; unsent by its due time, it escalates.
+    """
+
+    __tablename__ = "mash_feedback"
+
+    contact_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("mash_contacts.id"), unique=True)
+    status: Mapped[FeedbackStatus] = enum_column(FeedbackStatus)
+    text_sealed: Mapped[str] = mapped_column(Text)
+    due_at: Mapped[datetime] = mapped_column(index=True)
+    sent_at: Mapped[datetime | None]
+    sent_by_id: Mapped[uuid.UUID | None] = mapped_column(ForeignKey("users.id"))
+    escalated_at: Mapped[datetime | None]
+    answered_at: Mapped[datetime | None]  # acknowledged or challenged
+    answered_by_id: Mapped[uuid.UUID | None]
+    challenge_sealed: Mapped[str | None] = mapped_column(Text)
+
+
 # Action is stored as its value; "opened", "assigned" and "urgency_changed" are events too.
 EVENT_NAMES = frozenset({"opened", "assigned", "urgency_changed", *(a.value for a in Action)})
 
 encryption.register(encryption.EncryptedColumn("mash_contacts", "rationale_sealed", "text"))
 encryption.register(encryption.EncryptedColumn("mash_contact_events", "reason_sealed", "text"))
+encryption.register(encryption.EncryptedColumn("mash_feedback", "text_sealed", "text"))
+encryption.register(encryption.EncryptedColumn("mash_feedback", "challenge_sealed", "text"))

@@ -10,10 +10,19 @@ from jigsaw.access.actor import Actor
 from jigsaw.access.permissions import Permission
 from jigsaw.core import clock
 from jigsaw.core.errors import Invalid
-from jigsaw.mash import queries, services
+from jigsaw.mash import feedback, queries, services
 from jigsaw.mash.queries import QueueView
 from jigsaw.mash.rules import Outcome, Urgency
-from jigsaw.mash.schemas import ActionForm, AssignForm, QueueLineView, UrgencyForm
+from jigsaw.mash.schemas import (
+    ActionForm,
+    AssignForm,
+    ChallengeForm,
+    FeedbackForm,
+    QueueLineView,
+    UrgencyForm,
+)
+from jigsaw.sharing import queries as sharing_queries
+from jigsaw.sharing.views import concern_page_context
 from jigsaw.web.auth import Requires
 from jigsaw.web.csrf import csrf_protect
 from jigsaw.web.deps import UowDep
@@ -22,6 +31,7 @@ from jigsaw.web.pages import redirect, render
 pages = APIRouter(include_in_schema=False, dependencies=[Depends(csrf_protect)])
 api = APIRouter(prefix="/api/v1", tags=["mash"])
 Screener = Annotated[Actor, Depends(Requires(Permission.CONTACT_SCREEN))]
+Raiser = Annotated[Actor, Depends(Requires(Permission.CONCERN_RAISE))]
 VIEWS = {
     QueueView.OPEN: "All open",
     QueueView.MINE: "Mine",
@@ -98,5 +108,44 @@ def queue_api(
 
 def _context(uow: UowDep, actor: Actor, contact_id: uuid.UUID) -> dict[str, object]:
     record = queries.open_contact(uow, actor, contact_id=contact_id, now=clock.now())
+    sent = feedback.for_mash(uow, actor, contact_id=contact_id)
     return {"record": record, "outcomes": list(Outcome), "urgencies": list(Urgency),
-            "form": None}  # fmt: skip
+            "form": None, "feedback": sent}  # fmt: skip
+
+
+@pages.post("/mash/contacts/{contact_id}/feedback")
+def send_feedback(
+    request: Request, uow: UowDep, actor: Screener, contact_id: uuid.UUID,
+    form: Annotated[FeedbackForm, Form()],
+) -> Response:  # fmt: skip
+    """Send the feedback, as edited, to the referrer."""
+    try:
+        feedback.send(uow, actor, contact_id=contact_id, text=form.feedback)
+    except Invalid as error:
+        context = _context(uow, actor, contact_id) | {"errors": error.errors}
+        return render(request, "mash/contact.html", context, status=422)
+    return redirect(f"/mash/contacts/{contact_id}")
+
+
+@pages.post("/concerns/{concern_id}/feedback/acknowledge")
+def acknowledge_feedback(uow: UowDep, actor: Raiser, concern_id: uuid.UUID) -> Response:
+    """The referrer has read the MASH's feedback."""
+    feedback.acknowledge(uow, actor, concern_id=concern_id)
+    return redirect(f"/concerns/{concern_id}")
+
+
+@pages.post("/concerns/{concern_id}/feedback/challenge")
+def challenge_decision(
+    request: Request, uow: UowDep, actor: Raiser, concern_id: uuid.UUID,
+    form: Annotated[ChallengeForm, Form()],
+) -> Response:  # fmt: skip
+    """The referrer disagrees with the decision: the MASH manager reviews it."""
+    try:
+        feedback.challenge(uow, actor, concern_id=concern_id, reason=form.challenge)
+    except Invalid as error:  # the page again, with what they wrote
+        record = sharing_queries.open_concern(uow, actor, concern_id=concern_id)
+        context = concern_page_context(request, uow, actor, record, form=None,
+                                       errors=error.errors)  # fmt: skip
+        context["challenge"] = form.challenge
+        return render(request, "sharing/view.html", context, status=422)
+    return redirect(f"/concerns/{concern_id}")

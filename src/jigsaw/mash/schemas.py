@@ -50,3 +50,15 @@ class QueueLineView(BaseModel):
         return cls(id=line.id, reference=line.reference, state=line.state,
                    urgency=Urgency(line.urgency), due_at=line.due_at, overdue=line.overdue,
                    social_care_involved=line.social_care_involved)  # fmt: skip
+
+
+class FeedbackForm(BaseModel):
+    """The feedback to the referrer, as the MASH edited it."""
+
+    feedback: Annotated[str, StringConstraints(max_length=8_000)] = ""
+
+
+class ChallengeForm(BaseModel):
+    """Why the referrer disagrees with the decision."""
+
+    challenge: Reason = ""

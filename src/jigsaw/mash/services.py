@@ -14,7 +14,7 @@ from jigsaw.core import clock
 from jigsaw.core.encryption import seal
 from jigsaw.core.errors import Conflict, Invalid, NotFound
 from jigsaw.core.uow import UnitOfWork
-from jigsaw.mash import intake
+from jigsaw.mash import feedback, intake
 from jigsaw.mash.models import ContactEvent, MashContact
 from jigsaw.mash.rules import (
     NEEDS_REASON,
@@ -72,6 +72,8 @@ def act(
             contact.decided_at, contact.outcome = now, outcome
             contact.rationale_sealed = seal("mash_contacts", "rationale_sealed", contact.id,
                                              cleaned)  # fmt: skip
+            concern = uow.session.get_one(Concern, contact.concern_id)
+            feedback.draft(uow, contact, concern, now=now)
         _event(uow, actor, contact, action.value, before, reason=cleaned)
         _follow(uow, contact)
         audit.record(uow, actor, f"contact:{action.value}", subject_type="mash_contact",

@@ -17,6 +17,9 @@ class NotificationKind(StrEnum):
     CONCERN_SHARED_WITH_YOU = "concern_shared_with_you"
     CONCERN_RECEIVED = "concern_received"
     CONCERN_STATUS_CHANGED = "concern_status_changed"
+    FEEDBACK_SENT = "feedback_sent"
+    FEEDBACK_OVERDUE = "feedback_overdue"
+    DECISION_CHALLENGED = "decision_challenged"
 
 
 # "A concern has been shared with {organisation}": the only placeholder any wording has.
@@ -24,6 +27,9 @@ WORDING: dict[NotificationKind, str] = {
     NotificationKind.CONCERN_SHARED_WITH_YOU: "A concern has been shared with {organisation}",
     NotificationKind.CONCERN_RECEIVED: "Your concern has been received",
     NotificationKind.CONCERN_STATUS_CHANGED: "A concern you are involved with has changed status",
+    NotificationKind.FEEDBACK_SENT: "The MASH has decided about your concern: read its feedback",
+    NotificationKind.FEEDBACK_OVERDUE: "Feedback to a referrer is overdue",
+    NotificationKind.DECISION_CHALLENGED: "A referrer has challenged a MASH decision",
 }
 YOUR_ORGANISATION = "your organisation"
 

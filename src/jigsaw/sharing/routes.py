@@ -37,8 +37,10 @@ Raiser = Annotated[Actor, Depends(Requires(Permission.CONCERN_RAISE))]
 Receiver = Annotated[Actor, Depends(Requires(Permission.CONCERN_RECEIVE))]
 Administrator = Annotated[Actor, Depends(Requires(Permission.USER_MANAGE))]
 FLOW_ID = re.compile(r"[a-z0-9][a-z0-9-]{0,99}")  # where "then" may lead: a flow, nowhere else
-IDEMPOTENCY_HELP = "A key of your own, unique per concern: a retry with the same key and body "
-"returns the concern already raised."
+IDEMPOTENCY_HELP = (
+    "A key of your own, unique per concern: a retry with the same key and body returns the "
+    "concern already raised."
+)
 
 
 @pages.get("/concerns/new")

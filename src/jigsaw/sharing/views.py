@@ -10,6 +10,7 @@ from jigsaw.core.uow import UnitOfWork
 from jigsaw.guidance import engine
 from jigsaw.guidance.engine import Finished, InvalidAnswers
 from jigsaw.guidance.vocabulary import Purpose
+from jigsaw.mash import feedback
 from jigsaw.sharing import guided, queries
 from jigsaw.sharing.models import ConcernStatus, HowKnown
 from jigsaw.sharing.queries import ConcernRecord
@@ -87,6 +88,8 @@ def concern_page_context(
         "share_flows": flows.for_purpose(Purpose.SHARE),
         "level_flows": flows.for_purpose(Purpose.LEVEL_OF_NEED),
         "status": STATUS,
+        "feedback": feedback.for_referrer(uow, actor, concern_id=concern.id),
+        "challenge": "",
     }  # fmt: skip
 
 
