@@ -46,6 +46,7 @@ EXPECTED_TABLES = {
     "mash_contacts",
     "mash_contact_events",
     "mash_feedback",
+    "mash_information_requests",
     "child_identifiers",
     "child_names",
     "child_relationships",

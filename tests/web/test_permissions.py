@@ -452,6 +452,26 @@ CASES = (
     Case("GET", "/api/v1/mash/contacts", "/api/v1/mash/contacts", everyone(401)),
     Case(
         "POST",
+        "/mash/contacts/{contact_id}/partners",
+        "/mash/contacts/{random}/partners",
+        only(SCREENERS, 404),
+        {"organisations": str(RANDOM)},
+    ),
+    Case(
+        "GET",
+        "/information-requests/{request_id}",
+        "/information-requests/{random}",
+        only(RECEIVERS, 404),
+    ),
+    Case(
+        "POST",
+        "/information-requests/{request_id}",
+        "/information-requests/{random}",
+        only(RECEIVERS, 404),
+        {"answer": "nothing held"},
+    ),
+    Case(
+        "POST",
         "/mash/contacts/{contact_id}/feedback",
         "/mash/contacts/{random}/feedback",
         only(SCREENERS, 404),

@@ -398,3 +398,8 @@ def may_screen_contacts(actor: Actor, organisation_id: uuid.UUID) -> bool:
 def may_decide_contacts(actor: Actor, organisation_id: uuid.UUID) -> bool:
     """Whether the actor decides this MASH's contacts (its manager)."""
     return may_screen_contacts(actor, organisation_id) and can(actor, Permission.CONTACT_DECIDE)
+
+
+def may_answer_for(actor: Actor, organisation_id: uuid.UUID) -> bool:
+    """Whether the actor answers the MASH's questions put to this organisation (its receivers)."""
+    return can(actor, Permission.CONCERN_RECEIVE) and actor.organisation_id == organisation_id

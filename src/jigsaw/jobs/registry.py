@@ -11,7 +11,7 @@ from jigsaw.audit.keys import signing_key
 from jigsaw.config import Settings
 from jigsaw.core import clock
 from jigsaw.core.uow import UnitOfWork
-from jigsaw.mash import feedback
+from jigsaw.mash import feedback, partner_checks
 
 
 @dataclass(frozen=True, slots=True)
@@ -47,9 +47,15 @@ def escalate_overdue_feedback(uow: UnitOfWork, settings: Settings) -> None:  # n
     feedback.escalate_overdue(uow, Actor.system("job:feedback-escalation"), now=clock.now())
 
 
+def chase_partner_answers(uow: UnitOfWork, settings: Settings) -> None:  # noqa: ARG001
+    """Remind agencies whose answer to the MASH is late."""
+    partner_checks.chase_overdue(uow, Actor.system("job:partner-chase"), now=clock.now())
+
+
 JOBS: tuple[Job, ...] = (
     Job("send emails", timedelta(seconds=10), send_emails, wake=notifications.SENDER_WAKE),
     Job("audit checkpoint", timedelta(minutes=5), sign_audit_checkpoint),
     Job("escalate overdue feedback", timedelta(minutes=5), escalate_overdue_feedback),
+    Job("chase partner answers", timedelta(minutes=5), chase_partner_answers),
     Job("find duplicate children", timedelta(days=1), find_duplicate_children),
 )

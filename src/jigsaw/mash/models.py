@@ -82,10 +82,34 @@ class Feedback(IdMixin, Base):
     challenge_sealed: Mapped[str | None] = mapped_column(Text)
 
 
+class InformationRequest(IdMixin, Base):
+    """A partner check: the MASH asks an agency working with the child what it holds."""
+
+    __tablename__ = "mash_information_requests"
+    __table_args__ = (
+        Index("ix_mash_information_requests_inbox", "organisation_id", "answered_at"),
+    )
+
+    contact_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("mash_contacts.id"), index=True)
+    organisation_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("organisations.id"))
+    asked_by_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("users.id"))
+    asked_at: Mapped[datetime]
+    due_at: Mapped[datetime]
+    question_sealed: Mapped[str | None] = mapped_column(Text)
+    answered_at: Mapped[datetime | None]
+    answered_by_id: Mapped[uuid.UUID | None] = mapped_column(ForeignKey("users.id"))
+    answer_sealed: Mapped[str | None] = mapped_column(Text)
+    chased_at: Mapped[datetime | None]
+
+
 # Action is stored as its value; "opened", "assigned" and "urgency_changed" are events too.
 EVENT_NAMES = frozenset({"opened", "assigned", "urgency_changed", *(a.value for a in Action)})
 
 encryption.register(encryption.EncryptedColumn("mash_contacts", "rationale_sealed", "text"))
 encryption.register(encryption.EncryptedColumn("mash_contact_events", "reason_sealed", "text"))
 encryption.register(encryption.EncryptedColumn("mash_feedback", "text_sealed", "text"))
+encryption.register(encryption.EncryptedColumn("mash_information_requests", "question_sealed",
+                                               "text"))  # fmt: skip
+encryption.register(encryption.EncryptedColumn("mash_information_requests", "answer_sealed",
+                                               "text"))  # fmt: skip
 encryption.register(encryption.EncryptedColumn("mash_feedback", "challenge_sealed", "text"))

@@ -10,11 +10,13 @@ from jigsaw.access.actor import Actor
 from jigsaw.access.permissions import Permission
 from jigsaw.core import clock
 from jigsaw.core.errors import Invalid
-from jigsaw.mash import feedback, queries, services
+from jigsaw.mash import feedback, partner_checks, queries, services
 from jigsaw.mash.queries import QueueView
 from jigsaw.mash.rules import Outcome, Urgency
 from jigsaw.mash.schemas import (
     ActionForm,
+    AnswerForm,
+    AskForm,
     AssignForm,
     ChallengeForm,
     FeedbackForm,
@@ -32,6 +34,7 @@ pages = APIRouter(include_in_schema=False, dependencies=[Depends(csrf_protect)])
 api = APIRouter(prefix="/api/v1", tags=["mash"])
 Screener = Annotated[Actor, Depends(Requires(Permission.CONTACT_SCREEN))]
 Raiser = Annotated[Actor, Depends(Requires(Permission.CONCERN_RAISE))]
+Receiver = Annotated[Actor, Depends(Requires(Permission.CONCERN_RECEIVE))]
 VIEWS = {
     QueueView.OPEN: "All open",
     QueueView.MINE: "Mine",
@@ -108,9 +111,12 @@ def queue_api(
 
 def _context(uow: UowDep, actor: Actor, contact_id: uuid.UUID) -> dict[str, object]:
     record = queries.open_contact(uow, actor, contact_id=contact_id, now=clock.now())
-    sent = feedback.for_mash(uow, actor, contact_id=contact_id)
-    return {"record": record, "outcomes": list(Outcome), "urgencies": list(Urgency),
-            "form": None, "feedback": sent}  # fmt: skip
+    return {
+        "record": record, "outcomes": list(Outcome), "urgencies": list(Urgency), "form": None,
+        "feedback": feedback.for_mash(uow, actor, contact_id=contact_id),
+        "checks": partner_checks.for_contact(uow, contact_id),
+        "partners": partner_checks.partner_options(uow, actor, contact_id=contact_id),
+    }  # fmt: skip
 
 
 @pages.post("/mash/contacts/{contact_id}/feedback")
@@ -149,3 +155,42 @@ def challenge_decision(
         context["challenge"] = form.challenge
         return render(request, "sharing/view.html", context, status=422)
     return redirect(f"/concerns/{concern_id}")
+
+
+@pages.post("/mash/contacts/{contact_id}/partners")
+def ask_partners(
+    request: Request, uow: UowDep, actor: Screener, contact_id: uuid.UUID,
+    form: Annotated[AskForm, Form()],
+) -> Response:  # fmt: skip
+    """Ask the agencies working with the child what they hold."""
+    try:
+        partner_checks.ask(uow, actor, contact_id=contact_id, organisation_ids=form.organisations,
+                           question=form.question)  # fmt: skip
+    except Invalid as error:
+        context = _context(uow, actor, contact_id) | {"errors": error.errors}
+        return render(request, "mash/contact.html", context, status=422)
+    return redirect(f"/mash/contacts/{contact_id}")
+
+
+@pages.get("/information-requests/{request_id}")
+def request_page(
+    request: Request, uow: UowDep, actor: Receiver, request_id: uuid.UUID
+) -> HTMLResponse:
+    """The MASH's question to the actor's agency, and the answer form."""
+    view = partner_checks.open_request(uow, actor, request_id=request_id)
+    return render(request, "mash/request.html", {"check": view, "answer": ""})
+
+
+@pages.post("/information-requests/{request_id}")
+def answer_request(
+    request: Request, uow: UowDep, actor: Receiver, request_id: uuid.UUID,
+    form: Annotated[AnswerForm, Form()],
+) -> Response:  # fmt: skip
+    """Answer the MASH: what the agency holds about the child."""
+    try:
+        partner_checks.answer(uow, actor, request_id=request_id, text=form.answer)
+    except Invalid as error:
+        view = partner_checks.open_request(uow, actor, request_id=request_id)
+        context = {"check": view, "answer": form.answer, "errors": error.errors}
+        return render(request, "mash/request.html", context, status=422)
+    return redirect(f"/information-requests/{request_id}")

@@ -62,3 +62,16 @@ class ChallengeForm(BaseModel):
     """Why the referrer disagrees with the decision."""
 
     challenge: Reason = ""
+
+
+class AskForm(BaseModel):
+    """Which agencies the MASH asks, and what."""
+
+    organisations: list[uuid.UUID] = []
+    question: Reason = ""
+
+
+class AnswerForm(BaseModel):
+    """What the agency holds about the child."""
+
+    answer: Annotated[str, StringConstraints(max_length=20_000)] = ""

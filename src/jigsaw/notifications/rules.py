@@ -20,6 +20,9 @@ class NotificationKind(StrEnum):
     FEEDBACK_SENT = "feedback_sent"
     FEEDBACK_OVERDUE = "feedback_overdue"
     DECISION_CHALLENGED = "decision_challenged"
+    INFORMATION_REQUESTED = "information_requested"
+    INFORMATION_CHASED = "information_chased"
+    INFORMATION_ANSWERED = "information_answered"
 
 
 # "A concern has been shared with {organisation}": the only placeholder any wording has.
@@ -30,6 +33,9 @@ WORDING: dict[NotificationKind, str] = {
     NotificationKind.FEEDBACK_SENT: "The MASH has decided about your concern: read its feedback",
     NotificationKind.FEEDBACK_OVERDUE: "Feedback to a referrer is overdue",
     NotificationKind.DECISION_CHALLENGED: "A referrer has challenged a MASH decision",
+    NotificationKind.INFORMATION_REQUESTED: "The MASH asks what {organisation} holds about a child",
+    NotificationKind.INFORMATION_CHASED: "The MASH is still waiting for {organisation}'s answer",
+    NotificationKind.INFORMATION_ANSWERED: "A partner agency has answered the MASH",
 }
 YOUR_ORGANISATION = "your organisation"
 

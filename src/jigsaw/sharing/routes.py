@@ -12,6 +12,7 @@ from jigsaw.access.actor import Actor
 from jigsaw.access.permissions import Permission
 from jigsaw.core import clock
 from jigsaw.core.errors import Invalid
+from jigsaw.mash import partner_checks
 from jigsaw.sharing import guided, queries, services
 from jigsaw.sharing.models import ConcernStatus, Subject
 from jigsaw.sharing.schemas import (
@@ -225,8 +226,9 @@ def my_shares(
 @pages.get("/shared-with-us")
 def shared_with_us(request: Request, uow: UowDep, actor: Receiver) -> HTMLResponse:
     """What other agencies have shared with the practitioner's organisation."""
-    return render(request, "sharing/shared_with_us.html",
-                  {"lines": queries.shared_with_us(uow, actor), "status": STATUS})  # fmt: skip
+    context = {"lines": queries.shared_with_us(uow, actor), "status": STATUS,
+               "checks": partner_checks.inbox(uow, actor)}  # fmt: skip
+    return render(request, "sharing/shared_with_us.html", context)
 
 
 @api.post("/concerns", response_model=ConcernStatusView, status_code=201)
