@@ -9,7 +9,15 @@ from sqlalchemy.orm import selectinload
 from jigsaw.access import policy
 from jigsaw.access.actor import Actor, ActorKind
 from jigsaw.access.permissions import Permission
-from jigsaw.accounts.models import ApiToken, Organisation, ServiceAccount, User, UserSession
+from jigsaw.access.roles import roles_granting
+from jigsaw.accounts.models import (
+    ApiToken,
+    Organisation,
+    RoleGrant,
+    ServiceAccount,
+    User,
+    UserSession,
+)
 from jigsaw.audit.queries import AuditEntryView
 from jigsaw.core import clock
 from jigsaw.core.errors import NotFound
@@ -159,3 +167,20 @@ def list_service_accounts(
             .order_by(ApiToken.created_at.desc())
         ).all()
         return [(a, [t for t in tokens if t.service_account_id == a.id]) for a in accounts]
+
+
+def people_who_can(
+    uow: UnitOfWork, organisation_id: uuid.UUID, permission: Permission
+) -> list[uuid.UUID]:
+    """The active users at an organisation whose roles carry ``permission``: who to tell.
+
+    Inside the caller's open transaction (a notification goes with the change that caused it).
+    """
+    query = (
+        select(User.id)
+        .join(RoleGrant, RoleGrant.user_id == User.id)
+        .where(User.organisation_id == organisation_id, User.is_active.is_(True))
+        .where(RoleGrant.role.in_(roles_granting(permission)))
+        .distinct()
+    )
+    return list(uow.session.scalars(query))

@@ -16,9 +16,8 @@ from jigsaw import audit, notifications
 from jigsaw.access import policy
 from jigsaw.access.actor import Actor
 from jigsaw.access.permissions import Permission
-from jigsaw.access.roles import roles_granting
-from jigsaw.accounts import Organisation, User
-from jigsaw.accounts.models import RoleGrant
+from jigsaw.accounts import Organisation
+from jigsaw.accounts.queries import people_who_can
 from jigsaw.config import get_settings
 from jigsaw.core import clock
 from jigsaw.core.encryption import seal, unseal
@@ -208,11 +207,7 @@ def _tell_managers(
     concern: Concern,
     kind: notifications.NotificationKind,
 ) -> None:
-    managers = uow.session.scalars(
-        select(User.id).join(RoleGrant, RoleGrant.user_id == User.id)
-        .where(User.organisation_id == contact.organisation_id, User.is_active.is_(True))
-        .where(RoleGrant.role.in_(roles_granting(Permission.CONTACT_DECIDE))).distinct()
-    ).all()  # fmt: skip
+    managers = people_who_can(uow, contact.organisation_id, Permission.CONTACT_DECIDE)
     notifications.notify(uow, user_ids=managers, kind=kind, reference=concern.reference,
                          link=f"/mash/contacts/{contact.id}")  # fmt: skip
 

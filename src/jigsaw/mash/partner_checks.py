@@ -15,9 +15,8 @@ from jigsaw import audit, notifications
 from jigsaw.access import facts, policy
 from jigsaw.access.actor import Actor
 from jigsaw.access.permissions import Permission
-from jigsaw.access.roles import roles_granting
-from jigsaw.accounts import Organisation, User
-from jigsaw.accounts.models import RoleGrant
+from jigsaw.accounts import Organisation
+from jigsaw.accounts.queries import people_who_can
 from jigsaw.config import get_settings
 from jigsaw.core import clock
 from jigsaw.core.encryption import seal, unseal
@@ -239,11 +238,7 @@ def _tell_receivers(
     kind: notifications.NotificationKind,
     request_id: uuid.UUID,
 ) -> None:
-    receivers = uow.session.scalars(
-        select(User.id).join(RoleGrant, RoleGrant.user_id == User.id)
-        .where(User.organisation_id == organisation_id, User.is_active.is_(True))
-        .where(RoleGrant.role.in_(roles_granting(Permission.CONCERN_RECEIVE))).distinct()
-    ).all()  # fmt: skip
+    receivers = people_who_can(uow, organisation_id, Permission.CONCERN_RECEIVE)
     organisation = uow.session.get_one(Organisation, organisation_id)
     notifications.notify(uow, user_ids=receivers, kind=kind, reference=reference,
                          link=f"/information-requests/{request_id}",

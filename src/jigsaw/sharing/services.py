@@ -16,10 +16,9 @@ from jigsaw import audit, notifications
 from jigsaw.access import facts, policy
 from jigsaw.access.actor import Actor, ActorKind
 from jigsaw.access.permissions import Permission
-from jigsaw.access.roles import roles_granting
 from jigsaw.access.vocabulary import AgencyKind
-from jigsaw.accounts import Organisation, User
-from jigsaw.accounts.models import RoleGrant
+from jigsaw.accounts import Organisation
+from jigsaw.accounts.queries import people_who_can
 from jigsaw.children.models import Child
 from jigsaw.core import clock, files
 from jigsaw.core.encryption import seal, seal_file, unseal
@@ -412,8 +411,9 @@ def _send(uow: UnitOfWork, actor: Actor, concern: Concern) -> None:
                                  organisation_id=recipient.organisation_id, now=now)  # fmt: skip
     _audit(uow, actor, "concern:sent", concern)
     for recipient in concern.recipients:
+        receivers = people_who_can(uow, recipient.organisation_id, Permission.CONCERN_RECEIVE)
         notifications.notify(
-            uow, user_ids=_receivers(uow, recipient.organisation_id),
+            uow, user_ids=receivers,
             kind=notifications.NotificationKind.CONCERN_SHARED_WITH_YOU,
             reference=concern.reference, link=f"/concerns/{concern.id}",
             organisation_name=_organisation_name(uow, recipient.organisation_id),
@@ -481,18 +481,6 @@ def _purpose(record: DecisionRecord) -> str:
 
 def _attachments_of(uow: UnitOfWork, concern_id: uuid.UUID) -> list[uuid.UUID]:
     query = select(ConcernAttachment.id).where(ConcernAttachment.concern_id == concern_id)
-    return list(uow.session.scalars(query))
-
-
-def _receivers(uow: UnitOfWork, organisation_id: uuid.UUID) -> list[uuid.UUID]:
-    """The people at an organisation who receive what is shared with it."""
-    query = (
-        select(User.id)
-        .join(RoleGrant, RoleGrant.user_id == User.id)
-        .where(User.organisation_id == organisation_id, User.is_active.is_(True))
-        .where(RoleGrant.role.in_(roles_granting(Permission.CONCERN_RECEIVE)))
-        .distinct()
-    )
     return list(uow.session.scalars(query))
 
 
