@@ -4,6 +4,7 @@ from datetime import timedelta
 
 import pytest
 from fastapi import FastAPI
+from fastapi.testclient import TestClient
 from sqlalchemy import select
 
 from jigsaw.core import clock
@@ -17,7 +18,7 @@ from jigsaw.mash.rules import Action, ContactState, Outcome, Urgency
 from jigsaw.sharing import queries as sharing
 from jigsaw.sharing.models import ConcernStatus
 from tests.children.helpers import actor
-from tests.demo_world import DemoWorld, load_world
+from tests.demo_world import DemoWorld, form_token, load_world, sign_in
 from tests.sharing.helpers import pupil, raise_to_mash, shared
 
 WHY = "Bruising and a disclosure: this needs a strategy discussion today"
@@ -170,3 +171,23 @@ def test_a_contact_is_assigned_only_to_someone_at_the_mash(
     assigned = services.assign(uow, manager, contact_id=contact.id,
                                user_id=world.id("persona:mash-practitioner"))  # fmt: skip
     assert assigned.assigned_to_id == world.id("persona:mash-practitioner")
+
+
+def test_a_refused_step_says_why_and_keeps_what_was_typed(
+    client: TestClient, world: DemoWorld, contact: MashContact
+) -> None:
+    sign_in(client, world, "mash-manager")
+    page = f"/mash/contacts/{contact.id}"
+    token = form_token(client, page)
+    client.post(f"{page}/action", data={"csrf_token": token, "action": "accept"})
+
+    no_outcome = client.post(f"{page}/action", data={"csrf_token": token, "action": "decide",
+                                                      "reason": WHY})  # fmt: skip
+    no_reason = client.post(f"{page}/urgency", data={"csrf_token": token, "urgency": "green",
+                                                      "urgency_reason": "why"})  # fmt: skip
+
+    assert no_outcome.status_code == no_reason.status_code == 422
+    assert "Choose the outcome" in no_outcome.text
+    assert WHY in no_outcome.text
+    assert "Say why the rating changes" in no_reason.text
+    assert ">why</textarea>" in no_reason.text

@@ -1,6 +1,7 @@
 """The MASH queue and a contact's page, and the queue in the API."""
 
 import uuid
+from collections.abc import Mapping
 from typing import Annotated
 
 from fastapi import APIRouter, Depends, Form, Request
@@ -71,8 +72,8 @@ def act(
         services.act(uow, actor, contact_id=contact_id, action=form.action, reason=form.reason,
                      outcome=form.outcome)  # fmt: skip
     except Invalid as error:
-        context = _context(uow, actor, contact_id) | {"errors": error.errors, "form": form}
-        return render(request, "mash/contact.html", context, status=422)
+        typed = {"reason": form.reason, "outcome": form.outcome.value if form.outcome else ""}
+        return _refused(request, uow, actor, contact_id, error, typed)
     return redirect(f"/mash/contacts/{contact_id}")
 
 
@@ -95,8 +96,10 @@ def rate(
         services.rate(uow, actor, contact_id=contact_id, urgency=form.urgency,
                       reason=form.urgency_reason)  # fmt: skip
     except Invalid as error:
-        context = _context(uow, actor, contact_id) | {"errors": error.errors}
-        return render(request, "mash/contact.html", context, status=422)
+        # The rating's reason shares the message key "reason" with the lifecycle form's.
+        errors = {"urgency_reason": error.errors.get("reason", "Check the new rating")}
+        return _refused(request, uow, actor, contact_id, Invalid(errors),
+                        {"urgency_reason": form.urgency_reason})  # fmt: skip
     return redirect(f"/mash/contacts/{contact_id}")
 
 
@@ -109,13 +112,23 @@ def queue_api(
     return [QueueLineView.from_line(line) for line in lines]
 
 
+def _refused(
+    request: Request, uow: UowDep, actor: Actor, contact_id: uuid.UUID, error: Invalid,
+    typed: Mapping[str, object],
+) -> HTMLResponse:  # fmt: skip
+    """The contact page again, saying what is wrong and keeping what was typed."""
+    context = _context(uow, actor, contact_id) | {"errors": error.errors, "typed": typed}
+    return render(request, "mash/contact.html", context, status=422)
+
+
 def _context(uow: UowDep, actor: Actor, contact_id: uuid.UUID) -> dict[str, object]:
     record = queries.open_contact(uow, actor, contact_id=contact_id, now=clock.now())
     return {
-        "record": record, "outcomes": list(Outcome), "urgencies": list(Urgency), "form": None,
+        "record": record, "outcomes": list(Outcome), "urgencies": list(Urgency), "typed": {},
         "feedback": feedback.for_mash(uow, actor, contact_id=contact_id),
         "checks": partner_checks.for_contact(uow, contact_id),
-        "partners": partner_checks.partner_options(uow, actor, contact_id=contact_id),
+        "partners": {str(organisation_id): name for organisation_id, name in
+                     partner_checks.partner_options(uow, actor, contact_id=contact_id).items()},
     }  # fmt: skip
 
 
@@ -128,8 +141,7 @@ def send_feedback(
     try:
         feedback.send(uow, actor, contact_id=contact_id, text=form.feedback)
     except Invalid as error:
-        context = _context(uow, actor, contact_id) | {"errors": error.errors}
-        return render(request, "mash/contact.html", context, status=422)
+        return _refused(request, uow, actor, contact_id, error, {"feedback": form.feedback})
     return redirect(f"/mash/contacts/{contact_id}")
 
 
@@ -167,8 +179,8 @@ def ask_partners(
         partner_checks.ask(uow, actor, contact_id=contact_id, organisation_ids=form.organisations,
                            question=form.question)  # fmt: skip
     except Invalid as error:
-        context = _context(uow, actor, contact_id) | {"errors": error.errors}
-        return render(request, "mash/contact.html", context, status=422)
+        typed = {"question": form.question, "organisations": [str(o) for o in form.organisations]}
+        return _refused(request, uow, actor, contact_id, error, typed)
     return redirect(f"/mash/contacts/{contact_id}")
 
 
