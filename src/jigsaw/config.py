@@ -63,6 +63,10 @@ class Settings(BaseSettings):
         default="red=4h,amber=1d,green=3d",
         description="Each urgency's timescale, in working hours (h) or working days (d).",
     )
+    consultation_timescales: str = Field(
+        default="red=1h,amber=4h,green=1d",
+        description="How soon a consultation is answered, by urgency, in working hours or days.",
+    )
     matching_model_path: Path | None = Field(
         default=None,
         description="Matching model file written by `jigsaw matching train`; the packaged "
@@ -80,7 +84,7 @@ class Settings(BaseSettings):
         OfficeHours.parse(value)
         return value
 
-    @field_validator("mash_timescales")
+    @field_validator("mash_timescales", "consultation_timescales")
     @classmethod
     def _timescales_read(cls, value: str) -> str:
         parse_urgencies(value)

@@ -396,3 +396,47 @@ class TestConcerns:
         officer = actor(uow, world, "privacy-officer")
         condition = policy.receives_concerns_for(officer, column("organisation"), column("child"))
         assert str(condition) == "false"
+
+
+def test_the_mash_system_reaches_a_child_with_an_open_contact_only_if_it_works_contacts(
+    uow: UnitOfWork, world: DemoWorld
+) -> None:
+    child = pupil(world)
+    mash = world.id("org:mash")
+    with uow:
+        facts.open_mash_case(uow.session, child_id=child, organisation_id=mash, now=clock.now())
+        uow.commit()
+
+    def system(*permissions: Permission) -> Actor:
+        return Actor.service_account(uuid.uuid4(), organisation_id=mash,
+                                     agency_kind=AgencyKind.MASH,
+                                     permissions=frozenset(permissions))  # fmt: skip
+
+    assert basis(uow, system(Permission.CHILD_READ, Permission.CONTACT_SCREEN), child) is (
+        AccessBasis.MASH
+    )
+    assert basis(uow, system(Permission.CHILD_READ), child) is None
+    with uow:
+        facts.close_mash_case(uow.session, child_id=child, organisation_id=mash, now=clock.now())
+        uow.commit()
+    assert basis(uow, system(Permission.CHILD_READ, Permission.CONTACT_SCREEN), child) is None
+    assert basis(uow, actor(uow, world, "mash-practitioner"), child) is None
+
+
+def test_consultations_and_measures_are_read_by_the_line_and_the_mash_only(
+    uow: UnitOfWork, world: DemoWorld
+) -> None:
+    mash = world.id("org:mash")
+    teacher = actor(uow, world, "teacher-oakfield")
+    advisor = actor(uow, world, "consultation-advisor")
+    screener = actor(uow, world, "mash-practitioner")
+    assert policy.may_read_consultation(teacher, asker_id=teacher.id, line_id=mash)
+    assert not policy.may_read_consultation(teacher, asker_id=uuid.uuid4(), line_id=mash)
+    assert policy.may_read_consultation(advisor, asker_id=teacher.id, line_id=mash)
+    assert policy.may_read_consultation(screener, asker_id=teacher.id, line_id=mash)
+    assert not policy.may_advise_consultations(screener, mash)
+    assert policy.may_advise_consultations(advisor, mash)
+    assert not policy.may_advise_consultations(advisor, world.id("org:la"))
+    assert policy.may_read_measures(screener, mash)
+    assert not policy.may_read_measures(actor(uow, world, "social-worker"), mash)
+    assert not policy.may_read_measures(actor(uow, world, "dsl-oakfield"), mash)

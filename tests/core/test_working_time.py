@@ -141,3 +141,5 @@ def test_settings_refuse_unreadable_office_hours_or_timescales() -> None:
         Settings(office_hours="all day")
     with pytest.raises(ValidationError, match="no timescale for amber"):
         Settings(mash_timescales="red=4h,green=3d")
+    with pytest.raises(ValidationError, match="written red=4h"):
+        Settings(consultation_timescales="urgent=1h,amber=4h,green=1d")

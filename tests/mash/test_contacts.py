@@ -1,5 +1,6 @@
 """Contacts at the MASH: opened when a concern arrives, rated and due, worked through the queue."""
 
+import uuid
 from datetime import timedelta
 
 import pytest
@@ -7,11 +8,13 @@ from fastapi import FastAPI
 from fastapi.testclient import TestClient
 from sqlalchemy import select
 
+from jigsaw.access import policy
+from jigsaw.access.actor import Actor
 from jigsaw.core import clock
 from jigsaw.core.errors import Conflict, Invalid, NotFound
 from jigsaw.core.uow import UnitOfWork
 from jigsaw.core.working_time import Timescale, WorkingCalendar
-from jigsaw.mash import queries, services
+from jigsaw.mash import feedback, queries, services
 from jigsaw.mash.models import MashContact
 from jigsaw.mash.queries import QueueView
 from jigsaw.mash.rules import Action, ContactState, Outcome, Urgency
@@ -191,3 +194,36 @@ def test_a_refused_step_says_why_and_keeps_what_was_typed(
     assert WHY in no_outcome.text
     assert "Say why the rating changes" in no_reason.text
     assert ">why</textarea>" in no_reason.text
+
+
+def reaches(uow: UnitOfWork, who: Actor, child_id: uuid.UUID) -> bool:
+    with uow:
+        return policy.child_access(uow.session, who, child_id, now=clock.now()) is not None
+
+
+def test_the_mash_reaches_the_childs_record_only_while_a_contact_about_them_is_open(
+    uow: UnitOfWork, world: DemoWorld, contact: MashContact
+) -> None:
+    practitioner, manager = (
+        actor(uow, world, "mash-practitioner"),
+        actor(uow, world, "mash-manager"),
+    )
+    assert contact.child_id is not None
+    dsl = actor(uow, world, "dsl-oakfield")
+    second = contact_of(uow, raise_to_mash(uow, world, dsl, child_id=contact.child_id,
+                                           draft=shared()).id)  # fmt: skip
+    assert reaches(uow, practitioner, contact.child_id)  # open: screening needs the record
+
+    services.act(uow, practitioner, contact_id=contact.id, action=Action.ACCEPT)
+    services.act(uow, manager, contact_id=contact.id, action=Action.DECIDE, reason=WHY,
+                 outcome=Outcome.EARLY_HELP)  # fmt: skip
+    with pytest.raises(Invalid, match="Send the feedback"):
+        services.act(uow, manager, contact_id=contact.id, action=Action.CLOSE)
+    feedback.send(uow, manager, contact_id=contact.id, text="Early help will be in touch.")
+    services.act(uow, manager, contact_id=contact.id, action=Action.CLOSE)
+    assert reaches(uow, practitioner, contact.child_id)  # the second is still open
+
+    services.act(uow, manager, contact_id=second.id, action=Action.REJECT, reason=WHY)
+    assert not reaches(uow, practitioner, contact.child_id)
+    # What was shared with the MASH stays readable there.
+    assert sharing.open_concern(uow, practitioner, concern_id=second.concern_id)

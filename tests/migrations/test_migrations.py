@@ -47,6 +47,7 @@ EXPECTED_TABLES = {
     "mash_contact_events",
     "mash_feedback",
     "mash_information_requests",
+    "consultations",
     "child_identifiers",
     "child_names",
     "child_relationships",

@@ -102,6 +102,7 @@ LINKERS = MATCH_REVIEWERS | {"admin-oakfield"}
 # Those who receive what is shared with their organisation (issue 5).
 RECEIVERS = MATCH_REVIEWERS | {"mash-practitioner", "mash-manager"}
 SCREENERS = {"mash-practitioner", "mash-manager"}
+ADVISORS = {"consultation-advisor", "mash-manager"}
 
 CASES = (
     Case("GET", "/", "/", everyone(200)),
@@ -450,6 +451,69 @@ CASES = (
         {},
     ),
     Case("GET", "/api/v1/mash/contacts", "/api/v1/mash/contacts", everyone(401)),
+    # The MASH API for systems (issue 6): tokens only, so every persona's cookie gets 401.
+    Case(
+        "GET",
+        "/api/v1/mash/contacts/{contact_id}",
+        "/api/v1/mash/contacts/{random}",
+        everyone(401),
+    ),
+    Case("GET", "/api/v1/mash/decisions", "/api/v1/mash/decisions", everyone(401)),
+    Case(
+        "POST",
+        "/api/v1/mash/contacts/{contact_id}/actions",
+        "/api/v1/mash/contacts/{random}/actions",
+        everyone(401),
+        {},
+    ),
+    Case(
+        "POST",
+        "/api/v1/mash/contacts/{contact_id}/close",
+        "/api/v1/mash/contacts/{random}/close",
+        everyone(401),
+        {},
+    ),
+    Case(
+        "GET",
+        "/api/v1/mash/contacts/{contact_id}/feedback",
+        "/api/v1/mash/contacts/{random}/feedback",
+        everyone(401),
+    ),
+    Case(
+        "POST",
+        "/api/v1/mash/contacts/{contact_id}/feedback/send",
+        "/api/v1/mash/contacts/{random}/feedback/send",
+        everyone(401),
+        {},
+    ),
+    Case(
+        "GET",
+        "/api/v1/concerns/{concern_id}/feedback",
+        "/api/v1/concerns/{random}/feedback",
+        everyone(401),
+    ),
+    Case(
+        "POST",
+        "/api/v1/concerns/{concern_id}/feedback/acknowledge",
+        "/api/v1/concerns/{random}/feedback/acknowledge",
+        everyone(401),
+        {},
+    ),
+    Case(
+        "POST",
+        "/api/v1/concerns/{concern_id}/feedback/challenge",
+        "/api/v1/concerns/{random}/feedback/challenge",
+        everyone(401),
+        {},
+    ),
+    Case("GET", "/api/v1/information-requests", "/api/v1/information-requests", everyone(401)),
+    Case(
+        "POST",
+        "/api/v1/information-requests/{request_id}/answer",
+        "/api/v1/information-requests/{random}/answer",
+        everyone(401),
+        {},
+    ),
     Case(
         "POST",
         "/mash/contacts/{contact_id}/partners",
@@ -477,6 +541,14 @@ CASES = (
         only(SCREENERS, 404),
         {},
     ),
+    # A challenged decision: only its MASH's manager reviews it (a practitioner gets 404 too).
+    Case(
+        "POST",
+        "/mash/contacts/{contact_id}/challenge",
+        "/mash/contacts/{random}/challenge",
+        only(SCREENERS, 404),
+        {"response": "The decision stands, for these reasons"},
+    ),
     Case(
         "POST",
         "/concerns/{concern_id}/feedback/acknowledge",
@@ -490,6 +562,56 @@ CASES = (
         "/concerns/{random}/feedback/challenge",
         only(CASE_ROLES, 404),
         {},
+    ),
+    # Talk it through (issue 6): every case worker asks; the line's advisors (and the MASH
+    # manager) answer; a consultation the reader did not ask about is 404.
+    Case("GET", "/consultations", "/consultations", only(CASE_ROLES)),
+    Case("GET", "/consultations/new", "/consultations/new", only(CASE_ROLES)),
+    Case("POST", "/consultations", "/consultations", only(CASE_ROLES, 422), {}),
+    Case("GET", "/consultation-line", "/consultation-line", only(ADVISORS)),
+    Case("GET", "/consultation-line/phone", "/consultation-line/phone", only(ADVISORS)),
+    Case("POST", "/consultation-line/phone", "/consultation-line/phone", only(ADVISORS, 422), {}),
+    Case(
+        "GET",
+        "/consultations/{consultation_id}",
+        "/consultations/{random}",
+        only(CASE_ROLES, 404),
+    ),
+    Case(
+        "POST",
+        "/consultations/{consultation_id}/take",
+        "/consultations/{random}/take",
+        only(ADVISORS, 404),
+        {},
+    ),
+    Case(
+        "POST",
+        "/consultations/{consultation_id}/advice",
+        "/consultations/{random}/advice",
+        only(ADVISORS, 404),
+        {"advice": "Speak to the parents", "outcome": "no_action"},
+    ),
+    Case(
+        "POST",
+        "/consultations/{consultation_id}/withdraw",
+        "/consultations/{random}/withdraw",
+        only(CASE_ROLES, 404),
+        {},
+    ),
+    Case(
+        "POST",
+        "/consultations/{consultation_id}/referral",
+        "/consultations/{random}/referral",
+        only(CASE_ROLES, 404),
+        {},
+    ),
+    Case("POST", "/api/v1/consultations", "/api/v1/consultations", everyone(401), {}),
+    Case("GET", "/api/v1/consultations", "/api/v1/consultations", everyone(401)),
+    Case(
+        "GET",
+        "/api/v1/consultations/{consultation_id}",
+        "/api/v1/consultations/{random}",
+        everyone(401),
     ),
     # An organisation's risk scale: its admin (or a system admin, for their own organisation).
     Case("GET", "/risk-scale", "/risk-scale", only(ADMINS)),

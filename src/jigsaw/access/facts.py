@@ -164,3 +164,21 @@ def open_mash_case(
         )
         session.add(case)
     return case
+
+
+def close_mash_case(
+    session: Session, *, child_id: uuid.UUID, organisation_id: uuid.UUID, now: datetime
+) -> None:
+    """The MASH has finished with the child: its staff's way into the record closes.
+
+    Called when the last open contact about the child at that MASH ends (closed, rejected or
+    withdrawn). What was shared with the MASH stays readable there as shared information.
+    """
+    for case in session.scalars(
+        select(MashCase).where(
+            MashCase.child_id == child_id,
+            MashCase.organisation_id == organisation_id,
+            MashCase.closed_at.is_(None),
+        )
+    ):
+        case.closed_at = now

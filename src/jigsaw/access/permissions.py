@@ -19,11 +19,14 @@ class Permission(StrEnum):
     BREAK_GLASS_REVIEW = "break_glass:review"
     CHILD_MERGE = "child:merge"
     CHILD_READ = "child:read"
+    CONSULTATION_ADVISE = "consultation:advise"
+    CONSULTATION_REQUEST = "consultation:request"
     CONTACT_DECIDE = "contact:decide"
     CONTACT_SCREEN = "contact:screen"
     CONCERN_RAISE = "concern:raise"
     CONCERN_RECEIVE = "concern:receive"
     MATCH_REVIEW = "match:review"
+    MEASURES_READ = "measures:read"
     ORGANISATION_MANAGE = "organisation:manage"
     ROSTER_LINK = "roster:link"
     SERVICE_ACCOUNT_MANAGE = "service_account:manage"
@@ -36,8 +39,16 @@ TOKEN_PERMISSIONS = frozenset(
     {
         Permission.CHILD_READ,
         Permission.CONCERN_RAISE,
+        # An agency's system answers the MASH's partner checks put to its organisation.
+        Permission.CONCERN_RECEIVE,
+        # An agency's system asks the consultation line and polls for the advice.
+        Permission.CONSULTATION_REQUEST,
+        # A council's case management system at the MASH records the decisions made in it.
+        Permission.CONTACT_DECIDE,
         Permission.CONTACT_SCREEN,
         Permission.MATCH_REVIEW,
+        # A council's reporting system reads the MASH's measures (counts, no child's details).
+        Permission.MEASURES_READ,
         Permission.ROSTER_LINK,
         Permission.SUMMARY_READ,
     }

@@ -173,7 +173,16 @@ def _involvement_includes(actor: Actor) -> ColumnElement[bool]:
 
 
 def _works_mash_cases(actor: Actor) -> bool:
-    return actor.agency_kind is AgencyKind.MASH and bool(actor.roles & MASH_ROLES)
+    """MASH staff, and the MASH's own system when its token works contacts.
+
+    A token carries permissions, not roles: the council's case management system that takes
+    the MASH's decided referrals reads each child as the MASH's staff do.
+    """
+    if actor.agency_kind is not AgencyKind.MASH:
+        return False
+    if actor.kind is ActorKind.SERVICE_ACCOUNT:
+        return can(actor, Permission.CONTACT_SCREEN)
+    return bool(actor.roles & MASH_ROLES)
 
 
 def _grant_is_active(actor: Actor, now: datetime) -> ColumnElement[bool]:
@@ -403,3 +412,45 @@ def may_decide_contacts(actor: Actor, organisation_id: uuid.UUID) -> bool:
 def may_answer_for(actor: Actor, organisation_id: uuid.UUID) -> bool:
     """Whether the actor answers the MASH's questions put to this organisation (its receivers)."""
     return can(actor, Permission.CONCERN_RECEIVE) and actor.organisation_id == organisation_id
+
+
+def may_advise_consultations(actor: Actor, organisation_id: uuid.UUID) -> bool:
+    """Whether the actor answers this consultation line (an advisor at its MASH)."""
+    return (
+        can(actor, Permission.CONSULTATION_ADVISE)
+        and actor.agency_kind is AgencyKind.MASH
+        and actor.organisation_id == organisation_id
+    )
+
+
+def may_request_consultation_about(session: Session, actor: Actor, child_id: uuid.UUID) -> bool:
+    """Whether the actor may name this child in a consultation: as for raising a concern."""
+    return can(actor, Permission.CONSULTATION_REQUEST) and may_raise_concern_about(
+        session, actor, child_id
+    )
+
+
+def is_consultation_asker(actor: Actor, asker_id: uuid.UUID | None) -> bool:
+    """Whether the actor asked for this consultation (and so reads its advice)."""
+    return asker_id is not None and actor.id == asker_id
+
+
+def may_read_measures(actor: Actor, organisation_id: uuid.UUID) -> bool:
+    """Whether the actor reads this MASH's measures: counts and times, never a child's details."""
+    return (
+        can(actor, Permission.MEASURES_READ)
+        and actor.agency_kind is AgencyKind.MASH
+        and actor.organisation_id == organisation_id
+    )
+
+
+def may_read_consultation(actor: Actor, *, asker_id: uuid.UUID | None, line_id: uuid.UUID) -> bool:
+    """Whether the actor reads a consultation: who asked, the line's advisors, its screeners.
+
+    The MASH's screeners read it because a referral that followed it links to it.
+    """
+    return (
+        is_consultation_asker(actor, asker_id)
+        or may_advise_consultations(actor, line_id)
+        or may_screen_contacts(actor, line_id)
+    )

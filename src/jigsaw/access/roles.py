@@ -15,6 +15,7 @@ _CASE_WORK = _EVERYONE | {
     P.BREAK_GLASS_REQUEST,
     P.AUDIT_READ_CHILD_ACCESSES,
     P.CONCERN_RAISE,
+    P.CONSULTATION_REQUEST,
 }
 # Those who receive what other agencies share with their organisation: its safeguarding lead,
 # its social workers, and the MASH's staff.
@@ -28,11 +29,18 @@ ROLE_PERMISSIONS: MappingProxyType[Role, frozenset[P]] = MappingProxyType(
         Role.DESIGNATED_SAFEGUARDING_LEAD: _ORGANISATION_CASE_WORK,
         # MASH staff screen contacts; the manager decides them and keeps the child index
         # clean (merges duplicates).
-        Role.MASH_PRACTITIONER: _CASE_WORK | _RECEIVES | {P.CONTACT_SCREEN},
+        # The MASH's measures are counts and times, no child's details: its staff see them.
+        Role.MASH_PRACTITIONER: _CASE_WORK | _RECEIVES | {P.CONTACT_SCREEN, P.MEASURES_READ},
         Role.MASH_MANAGER: _CASE_WORK
         | _RECEIVES
-        | {P.CHILD_MERGE, P.CONTACT_SCREEN, P.CONTACT_DECIDE},
-        Role.CONSULTATION_ADVISOR: _CASE_WORK,
+        | {
+            P.CHILD_MERGE,
+            P.CONTACT_SCREEN,
+            P.CONTACT_DECIDE,
+            P.CONSULTATION_ADVISE,
+            P.MEASURES_READ,
+        },
+        Role.CONSULTATION_ADVISOR: _CASE_WORK | {P.CONSULTATION_ADVISE, P.MEASURES_READ},
         Role.SOCIAL_WORKER: _ORGANISATION_CASE_WORK,
         # An organisation's data manager uploads its roster; settling matches is case work.
         Role.ORGANISATION_ADMIN: _EVERYONE

@@ -13,8 +13,10 @@ from jigsaw.core import clock, encryption
 from jigsaw.core.db import make_session_factory, open_engine
 from jigsaw.core.uow import UnitOfWork
 from jigsaw.demo.concerns import load_concerns
+from jigsaw.demo.consultations import load_consultations
 from jigsaw.demo.generator import DemoPartnership, generate_partnership
 from jigsaw.demo.loader import LOAD_STEPS, load_partnership, persona_authenticator_keys
+from jigsaw.demo.mash import load_mash
 from jigsaw.demo.rosters import write_rosters
 from jigsaw.guidance.library import FlowLibrary
 from jigsaw.web.server import default_port, run_server
@@ -55,11 +57,18 @@ def demo(
             on_step=lambda _name: progress.advance(task),
         )
         if result.created:
-            concerns = load_concerns(
-                UnitOfWork(make_session_factory(engine)), partnership,
-                FlowLibrary.load(settings.data_dir / "guidance"), today=clock.today(),
-            )  # fmt: skip
+            flows = FlowLibrary.load(settings.data_dir / "guidance")
+            concerns = load_concerns(UnitOfWork(make_session_factory(engine)), partnership,
+                                     flows, today=clock.today())  # fmt: skip
             console.print(f"Raised {concerns} demo concerns, each with its guided decision.")
+            contacts = load_mash(UnitOfWork(make_session_factory(engine)), partnership, flows,
+                                 now=clock.now())  # fmt: skip
+            console.print(f"Shared {contacts} more with the MASH over the last five weeks and "
+                          "worked them there: partner checks, decisions, feedback.")  # fmt: skip
+            talks = load_consultations(UnitOfWork(make_session_factory(engine)), partnership,
+                                       now=clock.now())  # fmt: skip
+            console.print(f"Asked the consultation line {talks} times: waiting, advised, "
+                          "logged from calls, one made into a referral.")  # fmt: skip
         keys = persona_authenticator_keys(
             UnitOfWork(make_session_factory(engine)),
             partnership=partnership,

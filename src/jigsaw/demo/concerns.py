@@ -41,6 +41,7 @@ NOT_ASKED = (("immediate-danger", "no"), ("purpose", "yes"), ("identifiable", "y
              ("consent", "not-asked"), ("why-not-asked", "more-risk"),
              ("other-basis", "yes"))  # fmt: skip
 NO_PURPOSE = (("immediate-danger", "no"), ("purpose", "no"))
+LEVEL_4 = (("level-4", "yes"),)
 LEVEL_3 = (("level-4", "no"), ("level-3", "yes"))
 LEVEL_2 = (("level-4", "no"), ("level-3", "no"), ("level-2", "yes"))
 
@@ -214,32 +215,47 @@ def load_concerns(
     """Raise the demo concerns through the services; returns how many were written."""
     ids = _Ids(partnership)
     for number, demo in enumerate(CONCERNS):
-        author = _actor(uow, ids(demo.persona))
         identified = demo.subject is Subject.IDENTIFIED
         child_id = _child_for(partnership, ids, demo, number) if identified else None
-        concern = services.start_concern(uow, author, subject=demo.subject, child_id=child_id)
-        name = _given_name(partnership, ids, child_id)
-        recipients = _recipients(uow, author, concern.id, demo)
-        draft = _draft(demo, name, today)
-        services.save_draft(uow, author, concern_id=concern.id, draft=draft,
-                            recipient_ids=recipients)  # fmt: skip
-        for flow_id, answers in (("should-i-share", demo.share), ("level-of-need", demo.level)):
-            if answers:
-                services.attach_guided_decision(
-                    uow, author, concern_id=concern.id, flow=flows.get(flow_id),
-                    answers=list(answers), rationale="",
-                )  # fmt: skip
-        if demo.send:
-            services.send_concern(uow, author, concern_id=concern.id)
+        concern_id = raise_concern(uow, partnership, flows, demo, child_id=child_id, today=today)
         if demo.opened_by_mash:  # read at the MASH, and taken on for screening
-            mash = _actor(uow, ids("persona:mash-practitioner"))
-            queries.open_concern(uow, mash, concern_id=concern.id)
+            mash = persona_actor(uow, ids("persona:mash-practitioner"))
+            queries.open_concern(uow, mash, concern_id=concern_id)
             with uow:
                 contact_id = uow.session.scalars(
-                    select(MashContact.id).where(MashContact.concern_id == concern.id)
+                    select(MashContact.id).where(MashContact.concern_id == concern_id)
                 ).one()
             mash_services.act(uow, mash, contact_id=contact_id, action=Action.ACCEPT)
     return len(CONCERNS)
+
+
+def raise_concern(
+    uow: UnitOfWork,
+    partnership: DemoPartnership,
+    flows: FlowLibrary,
+    demo: DemoConcern,
+    *,
+    child_id: uuid.UUID | None,
+    today: date,
+) -> uuid.UUID:
+    """Write one demo concern as its persona would: draft, guided decisions, then send it."""
+    ids = _Ids(partnership)
+    author = persona_actor(uow, ids(demo.persona))
+    concern = services.start_concern(uow, author, subject=demo.subject, child_id=child_id)
+    name = _given_name(partnership, ids, child_id)
+    recipients = _recipients(uow, author, concern.id, demo)
+    draft = _draft(demo, name, today)
+    services.save_draft(uow, author, concern_id=concern.id, draft=draft,
+                        recipient_ids=recipients)  # fmt: skip
+    for flow_id, answers in (("should-i-share", demo.share), ("level-of-need", demo.level)):
+        if answers:
+            services.attach_guided_decision(
+                uow, author, concern_id=concern.id, flow=flows.get(flow_id),
+                answers=list(answers), rationale="",
+            )  # fmt: skip
+    if demo.send:
+        services.send_concern(uow, author, concern_id=concern.id)
+    return concern.id
 
 
 class _Ids:
@@ -250,7 +266,8 @@ class _Ids:
         return demo_id(self.seed, key)
 
 
-def _actor(uow: UnitOfWork, user_id: uuid.UUID) -> Actor:
+def persona_actor(uow: UnitOfWork, user_id: uuid.UUID) -> Actor:
+    """A demo persona, as the actor their sign-in would give."""
     with uow:
         user = uow.session.get_one(User, user_id)
         return accounts.user_actor(user)

@@ -14,7 +14,7 @@ from sqlalchemy import select
 
 from jigsaw import audit, notifications
 from jigsaw.access import policy
-from jigsaw.access.actor import Actor
+from jigsaw.access.actor import Actor, ActorKind
 from jigsaw.access.permissions import Permission
 from jigsaw.accounts import Organisation
 from jigsaw.accounts.queries import people_who_can
@@ -45,6 +45,10 @@ class FeedbackView:
     sent_at: datetime | None
     escalated: bool
     challenge: str
+    # The manager's review of a challenge: the answer, when, and whether the decision stood.
+    response: str = ""
+    reviewed_at: datetime | None = None
+    decision_stands: bool | None = None
 
 
 def draft(uow: UnitOfWork, contact: MashContact, concern: Concern, *, now: datetime) -> Feedback:
@@ -62,23 +66,28 @@ def draft(uow: UnitOfWork, contact: MashContact, concern: Concern, *, now: datet
     return feedback
 
 
-def send(uow: UnitOfWork, actor: Actor, *, contact_id: uuid.UUID, text: str) -> Feedback:
-    """Send the feedback (as edited) to the referrer, who is told in Jigsaw and by email.
+def send(uow: UnitOfWork, actor: Actor, *, contact_id: uuid.UUID, text: str | None) -> Feedback:
+    """Send the feedback (as edited, or as drafted when ``text`` is None) to the referrer.
+
+    The referrer is told in Jigsaw and by email (a referrer's system reads it in the API).
 
     Raises:
         NotFound: not a contact of the actor's MASH, or no decision yet.
         Conflict: it has already gone.
         Invalid: the text is empty.
     """
-    if not text.strip():
+    if text is not None and not text.strip():
         raise Invalid({"feedback": "Write the feedback: the referrer is waiting for it"})
     with uow:
         feedback, contact = _of_contact(uow, actor, contact_id)
         if feedback.status is not FeedbackStatus.DRAFT:
             raise Conflict("this feedback has already been sent")
         now = clock.now()
-        feedback.text_sealed = seal("mash_feedback", "text_sealed", feedback.id, text) or ""
-        feedback.status, feedback.sent_at, feedback.sent_by_id = FeedbackStatus.SENT, now, actor.id
+        if text is not None:
+            feedback.text_sealed = seal("mash_feedback", "text_sealed", feedback.id, text) or ""
+        feedback.status, feedback.sent_at = FeedbackStatus.SENT, now
+        # Who sent it: a person (a system's sending is on the audit row alone).
+        feedback.sent_by_id = actor.id if actor.kind is ActorKind.USER else None
         concern = uow.session.get_one(Concern, contact.concern_id)
         concern.status, concern.updated_at = ConcernStatus.FEEDBACK_RECEIVED, now
         audit.record(uow, actor, "feedback:sent", subject_type="mash_contact",
@@ -138,6 +147,39 @@ def for_referrer(uow: UnitOfWork, actor: Actor, *, concern_id: uuid.UUID) -> Fee
         if feedback.status is FeedbackStatus.DRAFT:
             return None
         return _view(feedback, contact)
+
+
+def open_for_referrer(uow: UnitOfWork, actor: Actor, *, concern_id: uuid.UUID) -> FeedbackView:
+    """The feedback on the actor's own concern, once sent, for the referrer's system (audited).
+
+    Raises:
+        NotFound: not the actor's concern, or no feedback sent on it yet (the same answer).
+    """
+    with uow:
+        found = _of_concern(uow, concern_id)
+        if found is None or not policy.is_concern_author(actor, found[2].author_id):
+            raise NotFound("feedback")
+        feedback, contact, concern = found
+        if feedback.status is FeedbackStatus.DRAFT:
+            raise NotFound("feedback")
+        audit.record(uow, actor, "feedback:viewed", subject_type="concern",
+                     subject_id=concern.id, child_id=concern.child_id)  # fmt: skip
+        uow.commit()
+    return _view(feedback, contact)
+
+
+def open_for_mash(uow: UnitOfWork, actor: Actor, *, contact_id: uuid.UUID) -> FeedbackView:
+    """The feedback on a contact, for its MASH's system (audited).
+
+    Raises:
+        NotFound: not a contact of the actor's MASH, or no decision yet (the same answer).
+    """
+    with uow:
+        feedback, contact = _of_contact(uow, actor, contact_id)
+        audit.record(uow, actor, "feedback:viewed", subject_type="mash_contact",
+                     subject_id=contact.id, child_id=contact.child_id)  # fmt: skip
+        uow.commit()
+    return _view(feedback, contact)
 
 
 def for_mash(uow: UnitOfWork, actor: Actor, *, contact_id: uuid.UUID) -> FeedbackView | None:
@@ -220,4 +262,7 @@ def _view(feedback: Feedback, contact: MashContact) -> FeedbackView:
         escalated=feedback.escalated_at is not None,
         challenge=unseal("mash_feedback", "challenge_sealed", feedback.id,
                          feedback.challenge_sealed),
+        response=unseal("mash_feedback", "challenge_response_sealed", feedback.id,
+                        feedback.challenge_response_sealed),
+        reviewed_at=feedback.challenge_reviewed_at, decision_stands=feedback.decision_stands,
     )  # fmt: skip

@@ -16,7 +16,14 @@ class MashContact(IdMixin, Base):
     """A concern at the MASH: its urgency and due time, who works it, and the decision."""
 
     __tablename__ = "mash_contacts"
-    __table_args__ = (Index("ix_mash_contacts_queue", "organisation_id", "state", "due_at"),)
+    __table_args__ = (
+        Index("ix_mash_contacts_queue", "organisation_id", "state", "due_at"),
+        # The MASH's measures read a period of contacts by receipt and by decision, and each
+        # one's previous contact about the same child (measures/reading.py).
+        Index("ix_mash_contacts_received", "organisation_id", "received_at"),
+        Index("ix_mash_contacts_decided", "organisation_id", "decided_at"),
+        Index("ix_mash_contacts_child_history", "child_id", "organisation_id", "received_at"),
+    )
 
     organisation_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("organisations.id"))
     concern_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("concerns.id"), unique=True)
@@ -80,6 +87,12 @@ class Feedback(IdMixin, Base):
     answered_at: Mapped[datetime | None]  # acknowledged or challenged
     answered_by_id: Mapped[uuid.UUID | None]
     challenge_sealed: Mapped[str | None] = mapped_column(Text)
+    # The manager's review of a challenge (the local resolution protocol): whether the decision
+    # stands, and the answer the referrer reads.
+    challenge_reviewed_at: Mapped[datetime | None]
+    challenge_reviewed_by_id: Mapped[uuid.UUID | None] = mapped_column(ForeignKey("users.id"))
+    decision_stands: Mapped[bool | None] = mapped_column(Boolean)
+    challenge_response_sealed: Mapped[str | None] = mapped_column(Text)
 
 
 class InformationRequest(IdMixin, Base):
@@ -88,6 +101,7 @@ class InformationRequest(IdMixin, Base):
     __tablename__ = "mash_information_requests"
     __table_args__ = (
         Index("ix_mash_information_requests_inbox", "organisation_id", "answered_at"),
+        Index("ix_mash_information_requests_asked", "asked_at"),  # the measures' period
     )
 
     contact_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("mash_contacts.id"), index=True)
@@ -113,3 +127,5 @@ encryption.register(encryption.EncryptedColumn("mash_information_requests", "que
 encryption.register(encryption.EncryptedColumn("mash_information_requests", "answer_sealed",
                                                "text"))  # fmt: skip
 encryption.register(encryption.EncryptedColumn("mash_feedback", "challenge_sealed", "text"))
+encryption.register(encryption.EncryptedColumn("mash_feedback", "challenge_response_sealed",
+                                               "text"))  # fmt: skip

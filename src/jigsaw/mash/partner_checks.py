@@ -13,7 +13,7 @@ from sqlalchemy import select
 
 from jigsaw import audit, notifications
 from jigsaw.access import facts, policy
-from jigsaw.access.actor import Actor
+from jigsaw.access.actor import Actor, ActorKind
 from jigsaw.access.permissions import Permission
 from jigsaw.accounts import Organisation
 from jigsaw.accounts.queries import people_who_can
@@ -118,7 +118,9 @@ def answer(
         if request.answered_at is not None:
             raise Conflict("this request has been answered already")
         now = clock.now()
-        request.answered_at, request.answered_by_id = now, actor.id
+        # Who answered: a person (an agency system's answer is on the audit row alone).
+        request.answered_at = now
+        request.answered_by_id = actor.id if actor.kind is ActorKind.USER else None
         request.answer_sealed = seal("mash_information_requests", "answer_sealed", request.id,
                                      text)  # fmt: skip
         contact = uow.session.get_one(MashContact, request.contact_id)

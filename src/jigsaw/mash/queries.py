@@ -5,19 +5,19 @@ from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from enum import StrEnum
 
-from sqlalchemy import Select, select
+from sqlalchemy import Select, and_, or_, select
 
 from jigsaw import audit
 from jigsaw.access import policy
 from jigsaw.access.actor import Actor
-from jigsaw.accounts import Organisation, User
+from jigsaw.accounts import Organisation, ServiceAccount, User
 from jigsaw.children.queries import identities_of
 from jigsaw.core.encryption import unseal
 from jigsaw.core.errors import NotFound
 from jigsaw.core.uow import UnitOfWork
 from jigsaw.core.working_time import LONDON
 from jigsaw.mash.models import ContactEvent, MashContact
-from jigsaw.mash.rules import Action, ContactState, allowed_actions
+from jigsaw.mash.rules import Action, ContactState, Outcome, allowed_actions
 from jigsaw.sharing import queries as sharing
 from jigsaw.sharing.models import Concern
 
@@ -78,6 +78,33 @@ class ContactRecord:
     overdue: bool
 
 
+@dataclass(frozen=True, slots=True)
+class ContactSummary:
+    """A contact as its MASH's system reads it: history and decision, without the concern."""
+
+    contact: MashContact
+    reference: str
+    events: list[Event]
+    rationale: str
+    overdue: bool
+
+
+@dataclass(frozen=True, slots=True)
+class DecisionLine:
+    """A decided contact, for a council's case management system to take: ids, no names."""
+
+    id: uuid.UUID
+    concern_id: uuid.UUID
+    reference: str
+    child_id: uuid.UUID | None
+    source_organisation_id: uuid.UUID
+    state: ContactState
+    urgency: str
+    outcome: Outcome
+    decided_at: datetime
+    social_care_involved: bool
+
+
 def queue(
     uow: UnitOfWork, actor: Actor, *, view: QueueView = QueueView.OPEN, now: datetime
 ) -> list[QueueLine]:
@@ -105,10 +132,7 @@ def open_contact(
         NotFound: no such contact, or not one of the actor's MASH (the same answer).
     """
     with uow:
-        contact = uow.session.get(MashContact, contact_id)
-        if contact is None or not policy.may_screen_contacts(actor, contact.organisation_id):
-            raise NotFound("contact")
-        concern_id = contact.concern_id
+        concern_id = _access_contact(uow, actor, contact_id).concern_id
     concern = sharing.open_concern(uow, actor, concern_id=concern_id)
     with uow:
         contact = uow.session.get_one(MashContact, contact_id)
@@ -128,6 +152,88 @@ def open_contact(
         actions=[a for a in allowed_actions(contact.state) if a is not Action.REVOKE],
         may_decide=policy.may_decide_contacts(actor, contact.organisation_id),
         rationale=rationale, overdue=contact.state.is_open and contact.due_at < now,
+    )  # fmt: skip
+
+
+def get_contact(
+    uow: UnitOfWork, actor: Actor, *, contact_id: uuid.UUID, now: datetime
+) -> ContactSummary:
+    """A contact for its MASH's system: where it is, its history and decision (audited).
+
+    Unlike ``open_contact`` it does not open the concern: a system reads the child through
+    the children API, and the concern stays with those who receive it.
+
+    Raises:
+        NotFound: no such contact, or not one of the actor's MASH (the same answer).
+    """
+    with uow:
+        contact = _access_contact(uow, actor, contact_id)
+        reference = uow.session.get_one(Concern, contact.concern_id).reference
+        events = _events(uow, contact.id)
+        audit.record(uow, actor, "contact:viewed", subject_type="mash_contact",
+                     subject_id=contact.id, child_id=contact.child_id)  # fmt: skip
+        uow.commit()
+    rationale = unseal("mash_contacts", "rationale_sealed", contact.id, contact.rationale_sealed)
+    return ContactSummary(contact=contact, reference=reference, events=events,
+                          rationale=rationale,
+                          overdue=contact.state.is_open and contact.due_at < now)  # fmt: skip
+
+
+def list_decisions(
+    uow: UnitOfWork,
+    actor: Actor,
+    *,
+    since: datetime | None,
+    after: uuid.UUID | None,
+    limit: int,
+) -> list[DecisionLine]:
+    """The actor's MASH's decided (and since closed) contacts, oldest decision first (audited).
+
+    Only those decided after ``since``; ``after``, the last contact a caller has already
+    taken (decided at ``since``), breaks ties between contacts decided at the same moment.
+
+    Raises:
+        NotFound: the actor does not work a MASH's contacts.
+    """
+    organisation_id = actor.organisation_id
+    if organisation_id is None or not policy.may_screen_contacts(actor, organisation_id):
+        raise NotFound("decisions")
+    query = (
+        select(MashContact, Concern.reference)
+        .join(Concern, Concern.id == MashContact.concern_id)
+        .where(MashContact.organisation_id == organisation_id)
+        .where(MashContact.decided_at.is_not(None))
+        .order_by(MashContact.decided_at, MashContact.id)
+    )
+    if since is not None:
+        later = MashContact.decided_at > since
+        if after is not None:
+            later = or_(later, and_(MashContact.decided_at == since, MashContact.id > after))
+        query = query.where(later)
+    with uow:
+        rows = uow.session.execute(query.limit(limit)).all()
+        audit.record_many(uow, actor, "contact:listed", subject_type="mash_contact",
+                          subject_ids=[row[0].id for row in rows])  # fmt: skip
+        uow.commit()
+    return [_decision(contact, reference) for contact, reference in rows]
+
+
+def _access_contact(uow: UnitOfWork, actor: Actor, contact_id: uuid.UUID) -> MashContact:
+    """The contact, if it is one of the actor's MASH's; otherwise not found (the same answer)."""
+    contact = uow.session.get(MashContact, contact_id)
+    if contact is None or not policy.may_screen_contacts(actor, contact.organisation_id):
+        raise NotFound("contact")
+    return contact
+
+
+def _decision(contact: MashContact, reference: str) -> DecisionLine:
+    assert contact.decided_at is not None  # noqa: S101 - selected by its decision time
+    assert contact.outcome is not None  # noqa: S101 - decided with an outcome
+    return DecisionLine(
+        id=contact.id, concern_id=contact.concern_id, reference=reference,
+        child_id=contact.child_id, source_organisation_id=contact.source_organisation_id,
+        state=contact.state, urgency=contact.urgency.value, outcome=contact.outcome,
+        decided_at=contact.decided_at, social_care_involved=contact.social_care_involved,
     )  # fmt: skip
 
 
@@ -179,11 +285,14 @@ def _lines(
 
 
 def _names(
-    uow: UnitOfWork, model: type[User] | type[Organisation], ids: set[uuid.UUID]
+    uow: UnitOfWork,
+    model: type[User] | type[Organisation] | type[ServiceAccount],
+    ids: set[uuid.UUID],
 ) -> dict[uuid.UUID, str]:
     if not ids:
         return {}
-    column = User.display_name if model is User else Organisation.name
+    column = {User: User.display_name, Organisation: Organisation.name,
+              ServiceAccount: ServiceAccount.name}[model]  # fmt: skip
     rows = uow.session.execute(select(model.id, column).where(model.id.in_(ids)))
     return {row[0]: row[1] for row in rows}
 
@@ -192,7 +301,10 @@ def _events(uow: UnitOfWork, contact_id: uuid.UUID) -> list[Event]:
     rows = uow.session.scalars(
         select(ContactEvent).where(ContactEvent.contact_id == contact_id).order_by(ContactEvent.at)
     ).all()
-    people = _names(uow, User, {row.actor_id for row in rows if row.actor_id})
+    acting = {row.actor_id for row in rows if row.actor_id}
+    people = _names(uow, User, acting)
+    # A step taken through the API is named by the system that took it.
+    people |= _names(uow, ServiceAccount, acting - people.keys())
     return [
         Event(action=row.action, to_state=row.to_state,
               by=people.get(row.actor_id, "Jigsaw") if row.actor_id else "Jigsaw", at=row.at,

@@ -1,27 +1,42 @@
-"""The MASH queue and a contact's page, and the queue in the API."""
+"""The MASH queue and a contact's page; the MASH, partner-check and feedback API."""
 
 import uuid
 from collections.abc import Mapping
 from typing import Annotated
 
-from fastapi import APIRouter, Depends, Form, Request
+from fastapi import APIRouter, Depends, Form, Query, Request
 from fastapi.responses import HTMLResponse, Response
+from pydantic import AwareDatetime
 
 from jigsaw.access.actor import Actor
 from jigsaw.access.permissions import Permission
+from jigsaw.consultations import queries as consultations
 from jigsaw.core import clock
 from jigsaw.core.errors import Invalid
-from jigsaw.mash import feedback, partner_checks, queries, services
+from jigsaw.mash import challenges, feedback, partner_checks, queries, services
 from jigsaw.mash.queries import QueueView
-from jigsaw.mash.rules import Outcome, Urgency
+from jigsaw.mash.rules import Action, Outcome, Urgency
 from jigsaw.mash.schemas import (
     ActionForm,
+    ActionIn,
     AnswerForm,
+    AnswerIn,
+    AnswerView,
     AskForm,
     AssignForm,
     ChallengeForm,
+    ChallengeIn,
+    ContactFeedbackView,
+    ContactStatusView,
+    ContactView,
+    DecisionPageView,
     FeedbackForm,
+    FeedbackIn,
+    FeedbackStatusView,
+    InformationRequestView,
     QueueLineView,
+    ReferrerFeedbackView,
+    ReviewForm,
     UrgencyForm,
 )
 from jigsaw.sharing import queries as sharing_queries
@@ -36,6 +51,11 @@ api = APIRouter(prefix="/api/v1", tags=["mash"])
 Screener = Annotated[Actor, Depends(Requires(Permission.CONTACT_SCREEN))]
 Raiser = Annotated[Actor, Depends(Requires(Permission.CONCERN_RAISE))]
 Receiver = Annotated[Actor, Depends(Requires(Permission.CONCERN_RECEIVE))]
+SINCE_HELP = "Decisions made after this time, with its offset (from the last page's next)"
+AFTER_HELP = "With since: the last contact already taken, decided at since (from next)"
+REFUSED: dict[int | str, dict[str, object]] = {
+    409: {"description": "Not allowed now: the problem's detail says why (e.g. already closed)"}
+}
 VIEWS = {
     QueueView.OPEN: "All open",
     QueueView.MINE: "Mine",
@@ -51,7 +71,9 @@ def queue_page(
 ) -> HTMLResponse:
     """The MASH's open contacts, most urgent first, with their due times."""
     lines = queries.queue(uow, actor, view=view, now=clock.now())
-    return render(request, "mash/queue.html", {"lines": lines, "view": view, "views": VIEWS})
+    context = {"lines": lines, "view": view, "views": VIEWS,
+               "challenges": challenges.waiting(uow, actor)}  # fmt: skip
+    return render(request, "mash/queue.html", context)
 
 
 @pages.get("/mash/contacts/{contact_id}")
@@ -127,6 +149,9 @@ def _context(uow: UowDep, actor: Actor, contact_id: uuid.UUID) -> dict[str, obje
         "record": record, "outcomes": list(Outcome), "urgencies": list(Urgency), "typed": {},
         "feedback": feedback.for_mash(uow, actor, contact_id=contact_id),
         "checks": partner_checks.for_contact(uow, contact_id),
+        "consultation": consultations.for_concern(uow, record.concern.concern.id),
+        "revisions": [(o.value, f"Change it to: {o.label}") for o in Outcome
+                      if o is not record.contact.outcome],
         "partners": {str(organisation_id): name for organisation_id, name in
                      partner_checks.partner_options(uow, actor, contact_id=contact_id).items()},
     }  # fmt: skip
@@ -142,6 +167,24 @@ def send_feedback(
         feedback.send(uow, actor, contact_id=contact_id, text=form.feedback)
     except Invalid as error:
         return _refused(request, uow, actor, contact_id, error, {"feedback": form.feedback})
+    return redirect(f"/mash/contacts/{contact_id}")
+
+
+@pages.post("/mash/contacts/{contact_id}/challenge")
+def review_challenge(
+    request: Request, uow: UowDep, actor: Screener, contact_id: uuid.UUID,
+    form: Annotated[ReviewForm, Form()],
+) -> Response:  # fmt: skip
+    """The manager answers the referrer's challenge: the decision stands, or changes."""
+    try:
+        challenges.review(uow, actor, contact_id=contact_id, response=form.response,
+                          outcome=form.revised_outcome)  # fmt: skip
+    except Invalid as error:
+        typed = {
+            "response": form.response,
+            "revised_outcome": form.revised_outcome.value if form.revised_outcome else "",
+        }
+        return _refused(request, uow, actor, contact_id, error, typed)
     return redirect(f"/mash/contacts/{contact_id}")
 
 
@@ -206,3 +249,119 @@ def answer_request(
         context = {"check": view, "answer": form.answer, "errors": error.errors}
         return render(request, "mash/request.html", context, status=422)
     return redirect(f"/information-requests/{request_id}")
+
+
+# The API for systems: the MASH's case management system, partner agencies', referrers'.
+
+
+@api.get("/mash/contacts/{contact_id}", response_model=ContactView)
+def read_contact_api(uow: UowDep, actor: Screener, contact_id: uuid.UUID) -> ContactView:
+    """A contact: where it is, its history, the decision, partner checks and feedback."""
+    summary = queries.get_contact(uow, actor, contact_id=contact_id, now=clock.now())
+    return ContactView.build(summary, partner_checks.for_contact(uow, contact_id),
+                             feedback.for_mash(uow, actor, contact_id=contact_id))  # fmt: skip
+
+
+@api.get("/mash/decisions", response_model=DecisionPageView)
+def list_decisions_api(
+    uow: UowDep, actor: Screener,
+    since: Annotated[AwareDatetime | None, Query(description=SINCE_HELP)] = None,
+    after: Annotated[uuid.UUID | None, Query(description=AFTER_HELP)] = None,
+    limit: Annotated[int, Query(ge=1, le=500)] = 100,
+) -> DecisionPageView:  # fmt: skip
+    """Decided referrals for the council's case management system, oldest decision first.
+
+    Take each (the child is read in the children API), then follow ``next``: now while
+    ``more`` is true, later to poll. ``after`` breaks ties at ``since`` and comes in ``next``.
+    """
+    lines = queries.list_decisions(uow, actor, since=since, after=after, limit=limit)
+    return DecisionPageView.build(lines, since=since, after=after, limit=limit)
+
+
+@api.post("/mash/contacts/{contact_id}/actions", response_model=ContactStatusView,
+          responses=REFUSED)  # fmt: skip
+def act_api(
+    uow: UowDep, actor: Screener, contact_id: uuid.UUID, body: ActionIn
+) -> ContactStatusView:
+    """A lifecycle step: accept, decide (outcome and rationale), close, reject (with a reason).
+
+    Deciding and rejecting need a token that may decide (contact:decide).
+    """
+    contact = services.act(uow, actor, contact_id=contact_id, action=body.action,
+                           reason=body.reason, outcome=body.outcome)  # fmt: skip
+    return ContactStatusView.from_contact(contact)
+
+
+@api.post("/mash/contacts/{contact_id}/close", response_model=ContactStatusView,
+          responses=REFUSED)  # fmt: skip
+def close_contact_api(uow: UowDep, actor: Screener, contact_id: uuid.UUID) -> ContactStatusView:
+    """The council's system has taken the decided referral: the contact closes.
+
+    Read the child first: once the MASH is done with a child, its system's way in ends.
+    """
+    contact = services.act(uow, actor, contact_id=contact_id, action=Action.CLOSE)
+    return ContactStatusView.from_contact(contact)
+
+
+@api.get("/mash/contacts/{contact_id}/feedback", response_model=ContactFeedbackView)
+def read_feedback_api(uow: UowDep, actor: Screener, contact_id: uuid.UUID) -> ContactFeedbackView:
+    """The feedback drafted at the decision, and whether it has gone."""
+    return ContactFeedbackView.from_view(feedback.open_for_mash(uow, actor, contact_id=contact_id))
+
+
+@api.post("/mash/contacts/{contact_id}/feedback/send", response_model=FeedbackStatusView,
+          responses=REFUSED)  # fmt: skip
+def send_feedback_api(
+    uow: UowDep, actor: Screener, contact_id: uuid.UUID, body: FeedbackIn
+) -> FeedbackStatusView:
+    """Send the feedback to the referrer: as drafted, or with ``text`` in its place."""
+    sent = feedback.send(uow, actor, contact_id=contact_id, text=body.text)
+    return FeedbackStatusView.from_feedback(sent)
+
+
+@api.get("/concerns/{concern_id}/feedback", response_model=ReferrerFeedbackView)
+def read_referrer_feedback_api(
+    uow: UowDep, actor: Raiser, concern_id: uuid.UUID
+) -> ReferrerFeedbackView:
+    """The MASH's feedback on a concern the caller raised, once it has been sent."""
+    view = feedback.open_for_referrer(uow, actor, concern_id=concern_id)
+    return ReferrerFeedbackView.from_view(view)
+
+
+@api.post("/concerns/{concern_id}/feedback/acknowledge", response_model=FeedbackStatusView,
+          responses=REFUSED)  # fmt: skip
+def acknowledge_feedback_api(
+    uow: UowDep, actor: Raiser, concern_id: uuid.UUID
+) -> FeedbackStatusView:
+    """The referrer has read the MASH's feedback."""
+    answered = feedback.acknowledge(uow, actor, concern_id=concern_id)
+    return FeedbackStatusView.from_feedback(answered)
+
+
+@api.post("/concerns/{concern_id}/feedback/challenge", response_model=FeedbackStatusView,
+          responses=REFUSED)  # fmt: skip
+def challenge_decision_api(
+    uow: UowDep, actor: Raiser, concern_id: uuid.UUID, body: ChallengeIn
+) -> FeedbackStatusView:
+    """The referrer disagrees with the decision, saying why: the MASH manager reviews it."""
+    try:
+        answered = feedback.challenge(uow, actor, concern_id=concern_id, reason=body.reason)
+    except Invalid as error:  # the service names the page's field
+        raise Invalid({"reason": error.errors["challenge"]}) from None
+    return FeedbackStatusView.from_feedback(answered)
+
+
+@api.get("/information-requests", response_model=list[InformationRequestView])
+def list_information_requests_api(uow: UowDep, actor: Receiver) -> list[InformationRequestView]:
+    """The MASH's questions to the caller's agency, unanswered first, soonest due first."""
+    return [InformationRequestView.from_view(v) for v in partner_checks.inbox(uow, actor)]
+
+
+@api.post("/information-requests/{request_id}/answer", response_model=AnswerView,
+          responses=REFUSED)  # fmt: skip
+def answer_request_api(
+    uow: UowDep, actor: Receiver, request_id: uuid.UUID, body: AnswerIn
+) -> AnswerView:
+    """Answer the MASH: what the agency holds about the child, or that it holds nothing."""
+    request = partner_checks.answer(uow, actor, request_id=request_id, text=body.answer)
+    return AnswerView(id=request.id, answered_at=request.answered_at)

@@ -6,16 +6,18 @@ its sharer sees it under "My shares", follows the contact.
 
 import uuid
 
+from sqlalchemy import select
+
 from jigsaw import audit
-from jigsaw.access import policy
-from jigsaw.access.actor import Actor
+from jigsaw.access import facts, policy
+from jigsaw.access.actor import Actor, ActorKind
 from jigsaw.accounts import User
 from jigsaw.core import clock
 from jigsaw.core.encryption import seal
 from jigsaw.core.errors import Conflict, Invalid, NotFound
 from jigsaw.core.uow import UnitOfWork
 from jigsaw.mash import feedback, intake
-from jigsaw.mash.models import ContactEvent, MashContact
+from jigsaw.mash.models import ContactEvent, Feedback, FeedbackStatus, MashContact
 from jigsaw.mash.rules import (
     NEEDS_REASON,
     Action,
@@ -28,6 +30,8 @@ from jigsaw.mash.rules import (
 from jigsaw.sharing.models import Concern, ConcernStatus
 
 REASON_MIN = 10
+# A contact in one of these states is over: nothing more will happen to it at the MASH.
+ENDED = (ContactState.CLOSED, ContactState.REJECTED, ContactState.REVOKED)
 # The concern's status as its sharer sees it, for each state of the contact.
 CONCERN_STATUS = {
     ContactState.SCREENING: ConcernStatus.SCREENING,
@@ -64,9 +68,13 @@ def act(
             contact.state = next_state(before, action)
         except ForbiddenTransition as refused:
             raise Conflict(str(refused)) from None
+        if action is Action.CLOSE:
+            _check_feedback_done(uow, contact)
         now = clock.now()
         contact.updated_at = now
-        if action is Action.ACCEPT and contact.assigned_to_id is None:
+        # A person who accepts takes the contact; a system leaves it for the MASH to assign.
+        person = actor.kind is ActorKind.USER
+        if action is Action.ACCEPT and contact.assigned_to_id is None and person:
             contact.assigned_to_id = actor.id
         if action is Action.DECIDE:
             contact.decided_at, contact.outcome = now, outcome
@@ -143,11 +151,43 @@ def _contact_for(
     return contact
 
 
+def _check_feedback_done(uow: UnitOfWork, contact: MashContact) -> None:
+    """A contact closes only once the referrer has had feedback and any challenge is answered.
+
+    Raises:
+        Invalid: the feedback is still a draft, or a challenge waits for the manager.
+    """
+    done = uow.session.scalars(select(Feedback).where(Feedback.contact_id == contact.id)).first()
+    if done is None or done.status is FeedbackStatus.DRAFT:
+        raise Invalid({"action": "Send the feedback to the referrer before closing the contact"})
+    if done.status is FeedbackStatus.CHALLENGED and done.challenge_reviewed_at is None:
+        raise Invalid({"action": "Review the referrer's challenge before closing the contact"})
+
+
 def _follow(uow: UnitOfWork, contact: MashContact) -> None:
-    """The sharer's view follows the contact (received → screened → decided)."""
+    """The sharer's view follows the contact (received → screened → decided).
+
+    When the MASH is done with its last open contact about the child, its way into the
+    child's record ends.
+    """
     status = CONCERN_STATUS.get(contact.state)
     if status is not None:
         uow.session.get_one(Concern, contact.concern_id).status = status
+    if contact.state in ENDED and contact.child_id is not None:
+        uow.flush()
+        still_open = uow.session.scalar(
+            select(MashContact.id)
+            .where(
+                MashContact.child_id == contact.child_id,
+                MashContact.organisation_id == contact.organisation_id,
+                MashContact.state.not_in(ENDED),
+            )
+            .limit(1)
+        )
+        if still_open is None:
+            facts.close_mash_case(uow.session, child_id=contact.child_id,
+                                  organisation_id=contact.organisation_id,
+                                  now=clock.now())  # fmt: skip
 
 
 def _event(

@@ -8,6 +8,7 @@ from jigsaw.access import models as access_models
 from jigsaw.accounts import models as accounts_models
 from jigsaw.audit import models as audit_models
 from jigsaw.children import models as children_models
+from jigsaw.consultations import models as consultations_models
 from jigsaw.core.db import ENUM_LENGTH, Base, StrEnumValue, UtcDateTime
 from jigsaw.linking import models as linking_models
 from jigsaw.mash import models as mash_models
@@ -24,6 +25,7 @@ MODEL_MODULES = (
     notifications_models,
     sharing_models,
     mash_models,
+    consultations_models,
 )
 
 

@@ -23,6 +23,9 @@ class NotificationKind(StrEnum):
     INFORMATION_REQUESTED = "information_requested"
     INFORMATION_CHASED = "information_chased"
     INFORMATION_ANSWERED = "information_answered"
+    CHALLENGE_REVIEWED = "challenge_reviewed"
+    CONSULTATION_REQUESTED = "consultation_requested"
+    CONSULTATION_ADVISED = "consultation_advised"
 
 
 # "A concern has been shared with {organisation}": the only placeholder any wording has.
@@ -36,6 +39,9 @@ WORDING: dict[NotificationKind, str] = {
     NotificationKind.INFORMATION_REQUESTED: "The MASH asks what {organisation} holds about a child",
     NotificationKind.INFORMATION_CHASED: "The MASH is still waiting for {organisation}'s answer",
     NotificationKind.INFORMATION_ANSWERED: "A partner agency has answered the MASH",
+    NotificationKind.CHALLENGE_REVIEWED: "The MASH manager has reviewed your challenge",
+    NotificationKind.CONSULTATION_REQUESTED: "A practitioner asks to talk a worry through",
+    NotificationKind.CONSULTATION_ADVISED: "The consultation line has answered: read its advice",
 }
 YOUR_ORGANISATION = "your organisation"
 

@@ -94,6 +94,26 @@ def start_concern(
     return concern
 
 
+def draft_referral(
+    uow: UnitOfWork, actor: Actor, *, subject: Subject, child_id: uuid.UUID | None, draft: Draft
+) -> Concern:
+    """A draft already written, addressed to the MASH (a consultation turned into a referral).
+
+    Runs in the caller's transaction and does not commit. The sharer completes the sharing
+    decision and sends it as any other draft.
+
+    Raises:
+        NotFound: the child is not in the index, or the actor may not raise concerns about them.
+    """
+    concern = _new_concern(uow, actor, subject=subject, child_id=child_id)
+    uow.flush()
+    mash = [o for o, kind in allowed_recipients(uow, concern).items()
+            if kind is RecipientKind.MASH_CONTACT]  # fmt: skip
+    _write(uow, concern, draft, mash)
+    _audit(uow, actor, "concern:started", concern)
+    return concern
+
+
 def save_draft(
     uow: UnitOfWork,
     actor: Actor,
@@ -270,7 +290,8 @@ def mark_received(uow: UnitOfWork, actor: Actor, concern: Concern) -> None:
     if recipient is None or recipient.received_at is not None:
         return
     recipient.received_at = clock.now()
-    recipient.received_by_id = actor.id
+    # A person who opened it (a system's first read is on the audit row alone).
+    recipient.received_by_id = actor.id if actor.kind is ActorKind.USER else None
     if concern.status is ConcernStatus.SENT:
         concern.status = ConcernStatus.RECEIVED
     _audit(uow, actor, "concern:received", concern)

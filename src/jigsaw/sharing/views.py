@@ -6,6 +6,7 @@ from fastapi import Request
 
 from jigsaw.access.actor import Actor
 from jigsaw.access.vocabulary import AgencyKind
+from jigsaw.consultations import queries as consultations
 from jigsaw.core.uow import UnitOfWork
 from jigsaw.guidance import engine
 from jigsaw.guidance.engine import Finished, InvalidAnswers
@@ -90,6 +91,7 @@ def concern_page_context(
         "status": STATUS,
         "feedback": feedback.for_referrer(uow, actor, concern_id=concern.id),
         "challenge": "",
+        "consultation": consultations.for_concern(uow, concern.id),
     }  # fmt: skip
 
 

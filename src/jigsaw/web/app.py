@@ -20,6 +20,7 @@ from jigsaw.accounts import admin_routes, sso_routes
 from jigsaw.accounts import routes as account_routes
 from jigsaw.children import routes as children_routes
 from jigsaw.config import Settings, get_settings
+from jigsaw.consultations import routes as consultation_routes
 from jigsaw.core import encryption
 from jigsaw.core.db import make_engine, make_session_factory
 from jigsaw.core.errors import Conflict, Invalid, JigsawError, NotFound, PermissionDenied
@@ -64,6 +65,8 @@ ROUTERS = (
     sharing_routes.pages,
     mash_routes.pages,
     mash_routes.api,
+    consultation_routes.pages,
+    consultation_routes.api,
     sharing_routes.api,
 )
 
@@ -182,6 +185,8 @@ def _add_error_handlers(app: FastAPI) -> None:
             (code for kind, code in STATUS_FOR_ERROR.items() if isinstance(exc, kind)), 500
         )
         extra: dict[str, Any] = {"errors": exc.errors} if isinstance(exc, Invalid) else {}
+        if isinstance(exc, Conflict):  # names a state and a step, never a person (core.errors)
+            extra["detail"] = str(exc)
         return _error_response(request, status, **extra)
 
     async def http_error(request: Request, exc: Exception) -> Response:

@@ -60,6 +60,8 @@ NAVIGATION = (
     ("My shares", "/my-shares", Permission.CONCERN_RAISE),
     ("Shared with us", "/shared-with-us", Permission.CONCERN_RECEIVE),
     ("MASH queue", "/mash", Permission.CONTACT_SCREEN),
+    ("Consultation line", "/consultation-line", Permission.CONSULTATION_ADVISE),
+    ("Talk it through", "/consultations", Permission.CONSULTATION_REQUEST),
     ("Rosters", "/rosters", Permission.ROSTER_LINK),
     ("Notifications", "/notifications", None),
     ("Account", "/account", None),
