@@ -226,4 +226,5 @@ def test_the_mash_reaches_the_childs_record_only_while_a_contact_about_them_is_o
     services.act(uow, manager, contact_id=second.id, action=Action.REJECT, reason=WHY)
     assert not reaches(uow, practitioner, contact.child_id)
     # What was shared with the MASH stays readable there.
-    assert sharing.open_concern(uow, practitioner, concern_id=second.concern_id)
+    kept = sharing.open_concern(uow, practitioner, concern_id=second.concern_id)
+    assert kept.draft.narrative == shared().narrative

@@ -451,6 +451,10 @@ CASES = (
         {},
     ),
     Case("GET", "/api/v1/mash/contacts", "/api/v1/mash/contacts", everyone(401)),
+    # The MASH's measures (issue 6): counts only, for its staff and consultation advisors.
+    Case("GET", "/mash/measures", "/mash/measures", only(SCREENERS | ADVISORS)),
+    Case("GET", "/mash/measures.csv", "/mash/measures.csv", only(SCREENERS | ADVISORS)),
+    Case("GET", "/api/v1/mash/measures", "/api/v1/mash/measures", everyone(401)),
     # The MASH API for systems (issue 6): tokens only, so every persona's cookie gets 401.
     Case(
         "GET",

@@ -29,6 +29,7 @@ from jigsaw.guidance.library import FlowLibrary
 from jigsaw.jobs import JOBS, Worker
 from jigsaw.linking import routes as linking_routes
 from jigsaw.mash import routes as mash_routes
+from jigsaw.measures import routes as measures_routes
 from jigsaw.notifications import routes as notification_routes
 from jigsaw.privacy import routes as privacy_routes
 from jigsaw.sharing import routes as sharing_routes
@@ -65,6 +66,8 @@ ROUTERS = (
     sharing_routes.pages,
     mash_routes.pages,
     mash_routes.api,
+    measures_routes.pages,
+    measures_routes.api,
     consultation_routes.pages,
     consultation_routes.api,
     sharing_routes.api,
