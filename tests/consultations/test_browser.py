@@ -8,6 +8,7 @@ from jigsaw.demo import DemoChild
 from tests.browser import assert_accessible, screenshot, sign_in
 from tests.demo_world import DemoWorld
 from tests.mash.test_browser import registered_at_riverside
+from tests.sharing.test_browser import find_child
 
 pytestmark = pytest.mark.browser
 
@@ -31,14 +32,7 @@ def test_a_teacher_talks_it_through_and_the_advice_becomes_a_referral(
 
 def ask_about(teacher: Page, child: DemoChild) -> str:
     """From the search result, the short form; the consultation's reference."""
-    teacher.get_by_role("link", name="Find a child").click()
-    teacher.get_by_label("First name").fill(child.given_names.split()[0])
-    teacher.get_by_label("Last name").fill(child.family_name)
-    teacher.get_by_label("Day").fill(str(child.date_of_birth.day))
-    teacher.get_by_label("Month").fill(str(child.date_of_birth.month))
-    teacher.get_by_label("Year").fill(str(child.date_of_birth.year))
-    teacher.get_by_role("button", name="Search").click()
-    card = teacher.locator(".govuk-summary-card").filter(has_text=child.family_name).first
+    card = find_child(teacher, child)
     card.get_by_role("link", name="Talk it through first").click()
     assert f"{child.given_names} {child.family_name}" in teacher.locator("main").inner_text()
     teacher.get_by_label("What is worrying you?").fill(SITUATION)

@@ -13,7 +13,7 @@ from jigsaw.mash.models import Feedback, MashContact
 from jigsaw.mash.rules import Action, ContactState, Outcome
 from jigsaw.sharing.models import Concern
 from tests.children.helpers import actor
-from tests.demo_world import DemoWorld, form_token, load_world, sign_in
+from tests.demo_world import DemoWorld, bearer, form_token, load_world, sign_in
 from tests.mash.test_feedback import told
 from tests.sharing.helpers import pupil, raise_to_mash, shared
 
@@ -140,3 +140,18 @@ def test_the_manager_reviews_from_the_queue_and_the_school_reads_the_answer(
     page = school.get(f"/concerns/{concern.id}").text
     assert "The decision has changed to: Child in need assessment (section 17)." in page
     assert "the school&#39;s new account" in page  # the answer, escaped as HTML
+
+
+def test_the_review_is_in_the_feedback_the_api_gives(
+    client: TestClient, uow: UnitOfWork, world: DemoWorld,
+    challenged: tuple[Concern, MashContact],
+) -> None:  # fmt: skip
+    _concern, contact = challenged
+    challenges.review(uow, actor(uow, world, "mash-manager"), contact_id=contact.id,
+                      response=ANSWER, outcome=Outcome.CHILD_IN_NEED_ASSESSMENT)  # fmt: skip
+    # The referrer's and the MASH's views share these fields (ReferrerFeedbackView).
+    mash = bearer(uow, world, "mash", "contact:screen")
+    body = client.get(f"/api/v1/mash/contacts/{contact.id}/feedback", headers=mash).json()
+    assert (body["response"], body["decision_stands"]) == (ANSWER, False)
+    assert body["outcome"] == "s17"
+    assert body["reviewed_at"] is not None

@@ -4,7 +4,7 @@ import time
 from collections.abc import Iterator
 
 import pytest
-from playwright.sync_api import Browser, Frame, Page
+from playwright.sync_api import Browser, Frame, Locator, Page
 
 from jigsaw.demo import DemoChild
 from tests.browser import CHROMIUM, CHROMIUM_FLAGS, assert_accessible, screenshot, sign_in
@@ -23,7 +23,8 @@ def a_pupil(world: DemoWorld, school: str = "org:school-1") -> DemoChild:
                  if c.key in at_school and c.key not in restricted)  # fmt: skip
 
 
-def find_and_raise(page: Page, child: DemoChild) -> None:
+def find_child(page: Page, child: DemoChild) -> Locator:
+    """Search for the child by first name, last name and date of birth; their result card."""
     page.get_by_role("link", name="Find a child").click()
     page.get_by_label("First name").fill(child.given_names.split()[0])
     page.get_by_label("Last name").fill(child.family_name)
@@ -31,7 +32,11 @@ def find_and_raise(page: Page, child: DemoChild) -> None:
     page.get_by_label("Month").fill(str(child.date_of_birth.month))
     page.get_by_label("Year").fill(str(child.date_of_birth.year))
     page.get_by_role("button", name="Search").click()
-    card = page.locator(".govuk-summary-card").filter(has_text=child.family_name).first
+    return page.locator(".govuk-summary-card").filter(has_text=child.family_name).first
+
+
+def find_and_raise(page: Page, child: DemoChild) -> None:
+    card = find_child(page, child)
     assert_accessible(page, "share-2-results")
     card.get_by_role("button", name="Raise a concern").click()
 

@@ -184,12 +184,18 @@ class ReferrerFeedbackView(BaseModel):
     text: str
     sent_at: datetime | None
     challenge: str
+    # The manager's review of a challenge: the answer, when, and whether the decision stood.
+    response: str = ""
+    reviewed_at: datetime | None = None
+    decision_stands: bool | None = None
 
     @classmethod
     def from_view(cls, view: FeedbackRecord) -> "ReferrerFeedbackView":
         """The feedback for the referrer's system."""
         return cls(status=view.status, outcome=view.outcome, text=view.text,
-                   sent_at=view.sent_at, challenge=view.challenge)  # fmt: skip
+                   sent_at=view.sent_at, challenge=view.challenge, response=view.response,
+                   reviewed_at=view.reviewed_at,
+                   decision_stands=view.decision_stands)  # fmt: skip
 
 
 class ContactFeedbackView(ReferrerFeedbackView):
@@ -201,9 +207,8 @@ class ContactFeedbackView(ReferrerFeedbackView):
     @classmethod
     def from_view(cls, view: FeedbackRecord) -> "ContactFeedbackView":
         """The feedback for the MASH's system."""
-        return cls(status=view.status, outcome=view.outcome, text=view.text,
-                   sent_at=view.sent_at, challenge=view.challenge, due_at=view.due_at,
-                   escalated=view.escalated)  # fmt: skip
+        referrer = ReferrerFeedbackView.from_view(view).model_dump()
+        return cls(**referrer, due_at=view.due_at, escalated=view.escalated)
 
 
 class FeedbackStatusView(BaseModel):
