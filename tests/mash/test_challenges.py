@@ -14,8 +14,8 @@ from jigsaw.mash.rules import Action, ContactState, Outcome
 from jigsaw.sharing.models import Concern
 from tests.children.helpers import actor
 from tests.demo_world import DemoWorld, bearer, form_token, load_world, sign_in
+from tests.mash.helpers import decided
 from tests.mash.test_feedback import told
-from tests.sharing.helpers import pupil, raise_to_mash, shared
 
 WHY = "She told me again today that he hits her; early help is not enough"
 ANSWER = "Having read the school's new account, I have changed the decision to an assessment."
@@ -29,17 +29,7 @@ def world(uow: UnitOfWork, app: FastAPI) -> DemoWorld:
 @pytest.fixture
 def challenged(uow: UnitOfWork, world: DemoWorld) -> tuple[Concern, MashContact]:
     """A school's concern decided (early help), the feedback sent, and the school disagreeing."""
-    concern = raise_to_mash(uow, world, actor(uow, world, "dsl-oakfield"),
-                            child_id=pupil(world), draft=shared())  # fmt: skip
-    with uow:
-        contact = uow.session.scalars(
-            select(MashContact).where(MashContact.concern_id == concern.id)
-        ).one()
-    services.act(uow, actor(uow, world, "mash-practitioner"), contact_id=contact.id,
-                 action=Action.ACCEPT)  # fmt: skip
-    services.act(uow, actor(uow, world, "mash-manager"), contact_id=contact.id,
-                 action=Action.DECIDE, reason="Early help can meet these needs for now",
-                 outcome=Outcome.EARLY_HELP)  # fmt: skip
+    concern, contact = decided(uow, world, rationale="Early help can meet these needs for now")
     feedback.send(uow, actor(uow, world, "mash-practitioner"), contact_id=contact.id,
                   text="Early help will contact the family this week.")  # fmt: skip
     feedback.challenge(uow, actor(uow, world, "dsl-oakfield"), concern_id=concern.id, reason=WHY)

@@ -12,16 +12,16 @@ from jigsaw.core import clock
 from jigsaw.core.errors import Conflict, Invalid, NotFound
 from jigsaw.core.uow import UnitOfWork
 from jigsaw.core.working_time import Timescale, WorkingCalendar
-from jigsaw.mash import feedback, services
+from jigsaw.mash import feedback
 from jigsaw.mash.feedback_text import feedback_text
 from jigsaw.mash.models import FeedbackStatus, MashContact
-from jigsaw.mash.rules import Action, Outcome
+from jigsaw.mash.rules import Outcome
 from jigsaw.notifications import Notification
 from jigsaw.sharing import queries as sharing
 from jigsaw.sharing.models import Concern, ConcernStatus
 from tests.children.helpers import actor
 from tests.demo_world import DemoWorld, load_world
-from tests.sharing.helpers import pupil, raise_to_mash, shared
+from tests.mash.helpers import decided as decide
 
 WHY = "Known to early help; the family asked for support with routines"
 
@@ -34,18 +34,7 @@ def world(uow: UnitOfWork, app: FastAPI) -> DemoWorld:
 @pytest.fixture
 def decided(uow: UnitOfWork, world: DemoWorld) -> tuple[Concern, MashContact]:
     """A school's concern, accepted and decided (early help) by the MASH."""
-    concern = raise_to_mash(uow, world, actor(uow, world, "dsl-oakfield"),
-                            child_id=pupil(world), draft=shared())  # fmt: skip
-    with uow:
-        contact = uow.session.scalars(
-            select(MashContact).where(MashContact.concern_id == concern.id)
-        ).one()
-    services.act(uow, actor(uow, world, "mash-practitioner"), contact_id=contact.id,
-                 action=Action.ACCEPT)  # fmt: skip
-    manager = actor(uow, world, "mash-manager")
-    contact = services.act(uow, manager, contact_id=contact.id, action=Action.DECIDE,
-                           reason=WHY, outcome=Outcome.EARLY_HELP)  # fmt: skip
-    return concern, contact
+    return decide(uow, world, rationale=WHY)
 
 
 def told(uow: UnitOfWork, user: Actor, kind: str) -> int:
