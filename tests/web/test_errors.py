@@ -71,3 +71,11 @@ def test_request_validation_says_where_without_echoing_the_value(
 def test_not_found_message_names_only_the_kind_of_record() -> None:
     assert str(NotFound("child")) == "child not found"
     assert "date_of_birth" in str(Invalid({"date_of_birth": "must be in the past"}))
+
+
+def test_every_expired_form_says_so_not_only_the_first(client: TestClient) -> None:
+    # The page's words came from a shared dict the first error page emptied.
+    for _ in range(2):
+        response = client.post("/sign-in", data={"email": "a@example.org", "password": "x"})
+        assert response.status_code == 400
+        assert "This form has expired" in response.text

@@ -62,7 +62,7 @@ def error_page(
     extra: dict[str, Any] | None = None,
 ) -> Response:
     """A GOV.UK-style error page that says what to do next and nothing about the request."""
-    extra = extra or {}
+    extra = dict(extra or {})  # a copy: the caller's dict (EXPIRED_FORM) is shared
     heading, message = PAGE_MESSAGES.get(
         HTTPStatus(status), (HTTPStatus(status).phrase, "Go back and try again.")
     )
