@@ -13,14 +13,9 @@ SQLite runs on a temporary file. PostgreSQL runs when ``JIGSAW_BENCH_DATABASE_UR
 on a database named ``jigsaw_bench_mash`` on the same server (created if needed, emptied).
 """
 
-import atexit
 import gc
 import os
 import random
-import re
-import shutil
-import statistics
-import tempfile
 import time
 import uuid
 from collections.abc import Iterator
@@ -28,15 +23,14 @@ from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
-import pyotp
 from fastapi.testclient import TestClient
-from sqlalchemy import Engine, make_url, text
+from sqlalchemy import Engine, text
 from sqlalchemy.orm import Session
 
 from harness import Figure, Measurement
 from jigsaw import migrations
 from jigsaw.access.actor import Actor
-from jigsaw.config import Settings, normalise_database_url
+from jigsaw.config import Settings
 from jigsaw.consultations.rules import ConsultationOutcome
 from jigsaw.core.db import Base, insert_many, make_engine, make_session_factory
 from jigsaw.core.uow import UnitOfWork
@@ -48,20 +42,25 @@ from jigsaw.mash.rules import Outcome
 from jigsaw.measures.rules import WorkingClock
 from jigsaw.web.app import create_app
 from jigsaw.web.server import settle
+from pages import (
+    PASSWORD,
+    REQUESTS,
+    WARM_UP,
+    database_url,
+    page_figure,
+    scratch_folder,
+    sign_in,
+)
 
 CONTACTS = 100_000
 CHILDREN = 20_000
 CONSULTATIONS = 25_000
 DAYS = 730
-REQUESTS = 300
-WARM_UP = 20
 P99_TARGET_MS = 100.0
 SEED = 43
 BATCH = 10_000
-PASSWORD = "bench persona password"  # noqa: S105 - the demo personas' synthetic password
 PG_URL = os.environ.get("JIGSAW_BENCH_DATABASE_URL")
 PG_DATABASE = "jigsaw_bench_mash"
-CSRF = re.compile(r'name="csrf_token" value="([^"]+)"')
 # Where contacts come from, roughly as English MASHs see them: police first, then schools.
 SOURCES = {
     "org:police": 30, "org:school-1": 7, "org:school-2": 6, "org:school-3": 7,
@@ -71,16 +70,6 @@ SOURCES = {
 PARTNERS = ("org:police", "org:gp-1", "org:gp-2", "org:school-1", "org:health-visiting")
 TIMESCALES = {"red": timedelta(hours=4), "amber": timedelta(hours=8), "green": timedelta(hours=24)}
 ADVICE = {"red": timedelta(hours=1), "amber": timedelta(hours=4), "green": timedelta(hours=8)}
-
-_folders: list[str] = []
-
-
-def _cleanup() -> None:
-    for folder in _folders:
-        shutil.rmtree(folder, ignore_errors=True)
-
-
-atexit.register(_cleanup)
 
 
 @dataclass
@@ -107,6 +96,7 @@ class Generator:
         children = [demo_id(SEED, child.key) for child in partnership.children]
         # Most children come to the MASH once or twice; a few families again and again.
         self.children, self.frequent = children, children[: len(children) // 10]
+        self.latest: dict[uuid.UUID, datetime] = {}  # each child's latest contact so far
 
     def history(self) -> History:
         """Every row, contacts oldest first."""
@@ -162,9 +152,15 @@ class Generator:
             "due_at": self.clock.add(received, TIMESCALES[urgency]), "assigned_to_id": None,
             "social_care_involved": source == "org:la", "decided_at": decided,
             "outcome": outcome, "updated_at": received if decided is None else decided,
+            # As mash.intake and mash.feedback keep them (contacts come oldest first).
+            "previous_received_at": self.latest.get(child) if child else None,
+            "feedback_sent_at": None,
         })  # fmt: skip
+        if child is not None:
+            self.latest[child] = received
         if decided is not None:
             found.feedback.append(self._feedback(contact_id, decided))
+            found.contacts[-1]["feedback_sent_at"] = found.feedback[-1]["sent_at"]
         if rng.random() < 0.35:  # noqa: PLR2004
             asked = self.clock.add(received, timedelta(minutes=30))
             for partner in rng.sample(PARTNERS, rng.randint(1, 3)):
@@ -185,7 +181,7 @@ class Generator:
         answered = self._later(asked, 16) if self.rng.random() < 0.9 else None  # noqa: PLR2004
         return {
             "id": uuid.uuid4(), "contact_id": contact_id, "organisation_id": self.ids[partner],
-            "asked_by_id": self.worker, "asked_at": asked,
+            "mash_id": self.ids["org:mash"], "asked_by_id": self.worker, "asked_at": asked,
             "due_at": self.clock.add(asked, TIMESCALES[urgency]),
             "answered_at": answered if answered is not None and answered < self.now else None,
         }  # fmt: skip
@@ -230,26 +226,6 @@ def insert(engine: Engine, history: History) -> None:
         connection.execute(text("VACUUM ANALYZE"))
 
 
-def database_url(url: str | None, folder: str) -> str:
-    """A SQLite file in ``folder``, or ``jigsaw_bench_mash`` beside ``url``, emptied."""
-    if url is None:
-        return f"sqlite:///{folder}/bench.db"
-    server = make_url(normalise_database_url(url))
-    admin = make_engine(server.render_as_string(hide_password=False))
-    with admin.connect().execution_options(isolation_level="AUTOCOMMIT") as connection:
-        query = text("SELECT 1 FROM pg_database WHERE datname = :name")
-        if connection.execute(query, {"name": PG_DATABASE}).first() is None:
-            connection.execute(text(f'CREATE DATABASE "{PG_DATABASE}"'))
-    admin.dispose()
-    named = server.set(database=PG_DATABASE).render_as_string(hide_password=False)
-    engine = make_engine(named)
-    with engine.begin() as connection:
-        connection.execute(text("DROP SCHEMA public CASCADE"))
-        connection.execute(text("CREATE SCHEMA public"))
-    engine.dispose()
-    return named
-
-
 @dataclass
 class World:
     """A seeded database and a client signed in as the MASH manager."""
@@ -261,9 +237,8 @@ class World:
 
 def world(url: str | None) -> Iterator[World]:
     """Build and seed the database (untimed); yields the world, then closes it."""
-    folder = tempfile.mkdtemp(prefix="jigsaw-bench-mash-")
-    _folders.append(folder)
-    settings = Settings(data_dir=folder, database_url=database_url(url, folder),
+    folder = scratch_folder("jigsaw-bench-mash-")
+    settings = Settings(data_dir=folder, database_url=database_url(url, folder, PG_DATABASE),
                         jobs_in_process=False, log_level="WARNING")  # fmt: skip
     engine = make_engine(settings.sqlalchemy_url)
     migrations.upgrade(engine)
@@ -297,39 +272,6 @@ def seed(engine: Engine, secret_key: str) -> tuple[tuple[str, str], dict[str, in
     return (email, keys[email]), rows
 
 
-def sign_in(client: TestClient, email: str, key: str) -> None:
-    """Password, then the authenticator code, as the MASH manager would."""
-    code = pyotp.TOTP(key).now()
-    for path, data in (("/sign-in", {"email": email, "password": PASSWORD}),
-                       ("/sign-in/two-factor", {"code": code})):  # fmt: skip
-        match = CSRF.search(client.get(path).text)
-        if match is None:
-            raise SystemExit(f"no form on {path}")
-        response = client.post(path, data=data | {"csrf_token": match.group(1)})
-        if response.status_code != 303:  # noqa: PLR2004
-            raise SystemExit(f"signing in failed at {path}: {response.status_code}")
-
-
-def percentile(values: list[float], share: float) -> float:
-    """The value below which ``share`` of the values fall (nearest rank)."""
-    ordered = sorted(values)
-    return ordered[min(len(ordered) - 1, round(share * len(ordered)) - 1)]
-
-
-def time_page(client: TestClient, path: str) -> list[float]:
-    """Seconds for each of ``REQUESTS`` requests of ``path``, after ``WARM_UP`` untimed."""
-    seconds = []
-    for number in range(WARM_UP + REQUESTS):
-        started = time.perf_counter()
-        response = client.get(path)
-        elapsed = time.perf_counter() - started
-        if response.status_code != 200:  # noqa: PLR2004
-            raise SystemExit(f"GET {path} answered {response.status_code}")
-        if number >= WARM_UP:
-            seconds.append(elapsed)
-    return seconds
-
-
 PAGES = (
     ("queue page, GET /mash", "/mash"),
     ("measures page, GET /mash/measures (last 28 days)", "/mash/measures"),
@@ -345,20 +287,13 @@ def figures(url: str | None) -> list[Figure]:
     found = []
     for built in world(url):
         settle()  # as `jigsaw serve` does once the app is built
-        found += [page_figure(built.client, label, path) for label, path in PAGES]
+        found += [
+            page_figure(built.client, label, path, target_ms=P99_TARGET_MS) for label, path in PAGES
+        ]
         gc.unfreeze()
         rows = ", ".join(f"{n:,} {name}" for name, n in built.rows.items())
         found.append(Figure("rows seeded", f"{rows} in {built.seeded_in:.1f} s"))
     return found
-
-
-def page_figure(client: TestClient, label: str, path: str, *, target: bool = True) -> Figure:
-    """The page's p50 and p99, against the target unless it is a comparison."""
-    seconds = time_page(client, path)
-    p50, p99 = statistics.median(seconds) * 1000, percentile(seconds, 0.99) * 1000
-    return Figure(f"{label}: p50 / p99", f"{p50:.1f} ms / {p99:.1f} ms",
-                  target=f"p99 <= {P99_TARGET_MS:.0f} ms" if target else "",
-                  met=p99 <= P99_TARGET_MS if target else None)  # fmt: skip
 
 
 HOW = (

@@ -9,6 +9,12 @@ from pathlib import Path
 from pydantic import AliasChoices, Field, SecretStr, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
+from jigsaw.core.school_days import (
+    SchoolCalendar,
+    parse_inset_days,
+    parse_school_day_starts,
+    parse_term_dates,
+)
 from jigsaw.core.working_time import OfficeHours, WorkingCalendar, parse_urgencies
 
 
@@ -67,6 +73,20 @@ class Settings(BaseSettings):
         default="red=1h,amber=4h,green=1d",
         description="How soon a consultation is answered, by urgency, in working hours or days.",
     )
+    school_terms: str = Field(
+        default="",
+        description="Term dates, one range per half term ('2025-09-03..2025-10-24, ...'); "
+        "empty: every weekday that is not a bank holiday is a school day.",
+    )
+    school_day_starts: str = Field(
+        default="08:30", description="When the school day starts (Operation Encompass's deadline)."
+    )
+    school_inset_days: str = Field(default="", description="Inset days, as ISO dates.")
+    alert_rules_path: Path | None = Field(
+        default=None,
+        description="A YAML file of alert rules replacing the packaged ones.",
+        validation_alias=AliasChoices("JIGSAW_ALERT_RULES", "alert_rules_path"),
+    )
     matching_model_path: Path | None = Field(
         default=None,
         description="Matching model file written by `jigsaw matching train`; the packaged "
@@ -93,6 +113,40 @@ class Settings(BaseSettings):
     def working_calendar(self) -> WorkingCalendar:
         """England's working days with this deployment's office hours."""
         return WorkingCalendar(OfficeHours.parse(self.office_hours))
+
+    @field_validator("school_terms")
+    @classmethod
+    def _terms_read(cls, value: str) -> str:
+        parse_term_dates(value)
+        return value
+
+    @field_validator("school_day_starts")
+    @classmethod
+    def _school_day_starts_read(cls, value: str) -> str:
+        parse_school_day_starts(value)
+        return value
+
+    @field_validator("school_inset_days")
+    @classmethod
+    def _inset_days_read(cls, value: str) -> str:
+        parse_inset_days(value)
+        return value
+
+    @field_validator("alert_rules_path")
+    @classmethod
+    def _alert_rules_exist(cls, value: Path | None) -> Path | None:
+        # A typo here would silently keep the packaged rules: refuse it at start-up instead.
+        if value is not None and not value.is_file():
+            raise ValueError("JIGSAW_ALERT_RULES names no file")
+        return value
+
+    def school_calendar(self) -> SchoolCalendar:
+        """School days: term dates, when the day starts, inset days; England's bank holidays."""
+        return SchoolCalendar(
+            parse_term_dates(self.school_terms),
+            parse_school_day_starts(self.school_day_starts),
+            parse_inset_days(self.school_inset_days),
+        )
 
     @field_validator("base_url")
     @classmethod

@@ -440,3 +440,23 @@ def test_consultations_and_measures_are_read_by_the_line_and_the_mash_only(
     assert policy.may_read_measures(screener, mash)
     assert not policy.may_read_measures(actor(uow, world, "social-worker"), mash)
     assert not policy.may_read_measures(actor(uow, world, "dsl-oakfield"), mash)
+
+
+def test_a_reader_outside_any_organisation_sees_only_events_open_to_all() -> None:
+    # Such a reader (a system admin named on a restricted record, say) holds nothing and
+    # had nothing shared with it; the filter must not compare an organisation with NULL.
+    def visible(scope: policy.ChronologyScope) -> str:
+        return str(
+            policy.event_is_visible(
+                scope,
+                holder=column("holder"),
+                open_to_all=column("open_to_all"),
+                shared_with=lambda org: column("shared") == org,
+            )
+        )
+
+    assert visible(policy.ChronologyScope(everything=False, organisation_id=None)) == "open_to_all"
+    own = visible(policy.ChronologyScope(everything=False, organisation_id=uuid.uuid4()))
+    assert "holder" in own
+    assert "shared" in own
+    assert visible(policy.ChronologyScope(everything=True, organisation_id=None)) == "true"

@@ -4,6 +4,7 @@ import itertools
 import uuid
 from datetime import UTC, datetime
 
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from jigsaw.access.vocabulary import AgencyKind
@@ -62,10 +63,22 @@ class History:
             urgency=Urgency.AMBER, received_at=received_at, due_at=received_at,
             decided_at=at(decided) if decided else None, outcome=outcome,
             updated_at=received_at, social_care_involved=False,
+            previous_received_at=self._previous(child, received_at),
         )  # fmt: skip
         self.session.add(contact)
         self.session.flush()
         return contact
+
+    def _previous(self, child: uuid.UUID | None, received: datetime) -> datetime | None:
+        """As ``mash.intake`` keeps it: the child's latest earlier contact at this MASH."""
+        if child is None:
+            return None
+        return self.session.scalar(
+            select(func.max(MashContact.received_at)).where(
+                MashContact.child_id == child, MashContact.organisation_id == self.mash,
+                MashContact.received_at < received,
+            )
+        )  # fmt: skip
 
     def feedback(self, contact: MashContact, *, sent: str | None) -> None:
         """The feedback on a decided contact, sent at a London time or not yet."""
@@ -76,6 +89,7 @@ class History:
             text_sealed="sealed elsewhere", due_at=contact.decided_at,
             sent_at=at(sent) if sent else None,
         ))  # fmt: skip
+        contact.feedback_sent_at = at(sent) if sent else None
         self.session.flush()
 
     def request(
@@ -84,7 +98,8 @@ class History:
         """A partner check asked of ``agency`` about the contact."""
         self.session.add(InformationRequest(
             id=uuid.uuid4(), contact_id=contact.id, organisation_id=self.world.id(f"org:{agency}"),
-            asked_by_id=self.worker, asked_at=at(asked), due_at=at(due),
+            mash_id=contact.organisation_id, asked_by_id=self.worker, asked_at=at(asked),
+            due_at=at(due),
             answered_at=at(answered) if answered else None,
         ))  # fmt: skip
         self.session.flush()

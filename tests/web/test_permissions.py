@@ -103,6 +103,8 @@ LINKERS = MATCH_REVIEWERS | {"admin-oakfield"}
 RECEIVERS = MATCH_REVIEWERS | {"mash-practitioner", "mash-manager"}
 SCREENERS = {"mash-practitioner", "mash-manager"}
 ADVISORS = {"consultation-advisor", "mash-manager"}
+# Those whose role owns alerts: the MASH, social workers, safeguarding leads (issue 7).
+ALERT_WORKERS = MATCH_REVIEWERS | SCREENERS
 
 CASES = (
     Case("GET", "/", "/", everyone(200)),
@@ -625,6 +627,54 @@ CASES = (
     Case("POST", "/api/v1/concerns", "/api/v1/concerns", everyone(401), {}),
     Case("GET", "/api/v1/concerns", "/api/v1/concerns", everyone(401)),
     Case("GET", "/api/v1/concerns/{concern_id}", "/api/v1/concerns/{random}", everyone(401)),
+    # A child's chronology (issue 7): whoever may open the child reads it (what they see is
+    # policy.chronology_scope's); exporting and marking are case work; a child or an event the
+    # persona may not reach is 404. Posted events waiting for a person: those who settle their
+    # organisation's matches. The events API takes tokens only.
+    Case("GET", "/children/{child_id}/chronology", "/children/{child}/chronology", child_page),
+    Case(
+        "GET", "/children/{child_id}/chronology.csv", "/children/{child}/chronology.csv", child_page
+    ),
+    Case(
+        "GET", "/children/{child_id}/chronology.pdf", "/children/{child}/chronology.pdf", child_page
+    ),
+    Case(
+        "POST",
+        "/children/{child_id}/chronology/events/{event_id}/significant",
+        "/children/{child}/chronology/events/{random}/significant",
+        only(CASE_ROLES, 404),
+        {"significant": "1"},
+    ),
+    Case("GET", "/events/waiting", "/events/waiting", only(MATCH_REVIEWERS)),
+    Case(
+        "GET", "/events/waiting/{event_id}", "/events/waiting/{random}", only(MATCH_REVIEWERS, 404)
+    ),
+    Case(
+        "POST",
+        "/events/waiting/{event_id}",
+        "/events/waiting/{random}",
+        only(MATCH_REVIEWERS, 404),
+        {"decision": "set_aside"},
+    ),
+    Case("POST", "/api/v1/events", "/api/v1/events", everyone(401), {}),
+    Case(
+        "GET",
+        "/api/v1/children/{child_id}/events",
+        "/api/v1/children/{child}/events",
+        everyone(401),
+    ),
+    # Alerts (issue 7): worked by those whose role owns them (policy.may_work_alert); an alert
+    # the persona does not work is 404. No API: the API takes agency systems' tokens only.
+    Case("GET", "/alerts", "/alerts", only(ALERT_WORKERS)),
+    Case("GET", "/alerts/{alert_id}", "/alerts/{random}", only(ALERT_WORKERS, 404)),
+    Case("POST", "/alerts/{alert_id}/take", "/alerts/{random}/take", only(ALERT_WORKERS, 404), {}),
+    Case(
+        "POST",
+        "/alerts/{alert_id}/acknowledge",
+        "/alerts/{random}/acknowledge",
+        only(ALERT_WORKERS, 404),
+        {"note": "Read the concerns together and called the school"},
+    ),
     # Last: these end the persona's session.
     Case("POST", "/account/sign-out-everywhere", "/account/sign-out-everywhere", everyone(303), {}),
     Case("POST", "/sign-out", "/sign-out", everyone(303), {}),

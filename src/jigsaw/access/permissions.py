@@ -13,18 +13,22 @@ class Permission(StrEnum):
     """
 
     ACCOUNT_MANAGE_OWN = "account:manage_own"
+    ALERT_WORK = "alert:work"
     AUDIT_READ_CHILD_ACCESSES = "audit:read_child_accesses"
     AUDIT_READ_USER_ACTIONS = "audit:read_user_actions"
     BREAK_GLASS_REQUEST = "break_glass:request"
     BREAK_GLASS_REVIEW = "break_glass:review"
     CHILD_MERGE = "child:merge"
     CHILD_READ = "child:read"
+    CHRONOLOGY_EXPORT = "chronology:export"
     CONSULTATION_ADVISE = "consultation:advise"
     CONSULTATION_REQUEST = "consultation:request"
     CONTACT_DECIDE = "contact:decide"
     CONTACT_SCREEN = "contact:screen"
     CONCERN_RAISE = "concern:raise"
     CONCERN_RECEIVE = "concern:receive"
+    EVENT_MARK = "event:mark"
+    EVENT_POST = "event:post"
     MATCH_REVIEW = "match:review"
     MEASURES_READ = "measures:read"
     ORGANISATION_MANAGE = "organisation:manage"
@@ -46,6 +50,8 @@ TOKEN_PERMISSIONS = frozenset(
         # A council's case management system at the MASH records the decisions made in it.
         Permission.CONTACT_DECIDE,
         Permission.CONTACT_SCREEN,
+        # An agency's system posts what happened (an A&E attendance, a police call-out).
+        Permission.EVENT_POST,
         Permission.MATCH_REVIEW,
         # A council's reporting system reads the MASH's measures (counts, no child's details).
         Permission.MEASURES_READ,

@@ -8,7 +8,7 @@ Privacy officers and admins have no basis for case content.
 """
 
 import uuid
-from collections.abc import Collection
+from collections.abc import Callable, Collection
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
@@ -454,3 +454,90 @@ def may_read_consultation(actor: Actor, *, asker_id: uuid.UUID | None, line_id: 
         or may_advise_consultations(actor, line_id)
         or may_screen_contacts(actor, line_id)
     )
+
+
+@dataclass(frozen=True, slots=True)
+class ChronologyScope:
+    """Which of a child's events a reader sees.
+
+    ``everything``: every agency's events. Otherwise the reader's organisation's own, those
+    shared with it, and those open to all (plans, who works with the child).
+    """
+
+    everything: bool
+    organisation_id: uuid.UUID | None
+
+
+def chronology_scope(actor: Actor, access: ChildAccess) -> ChronologyScope:
+    """What of a child's chronology a reader with this access sees.
+
+    The whole picture goes to those who act on it: children's social care working with
+    the child, and the MASH while it has an open contact about the child. Everyone else
+    sees what their own agency holds and what was shared with it; break-glass and a
+    restricted record's named users included.
+    """
+    whole = access.basis is AccessBasis.MASH or (
+        access.basis is AccessBasis.RELATIONSHIP
+        and actor.agency_kind is AgencyKind.CHILDRENS_SOCIAL_CARE
+    )
+    return ChronologyScope(everything=whole, organisation_id=actor.organisation_id)
+
+
+def event_is_visible(
+    scope: ChronologyScope,
+    *,
+    holder: ColumnElement[uuid.UUID],
+    open_to_all: ColumnElement[bool],
+    shared_with: Callable[[uuid.UUID], ColumnElement[bool]],
+) -> ColumnElement[bool]:
+    """A filter on a child's events for this scope.
+
+    ``holder`` is the event's organisation, ``shared_with(org)`` whether it was shared
+    with that organisation.
+    """
+    if scope.everything:
+        return true()
+    if scope.organisation_id is None:
+        return open_to_all
+    return or_(open_to_all, holder == scope.organisation_id, shared_with(scope.organisation_id))
+
+
+def may_post_events(actor: Actor) -> bool:
+    """Whether the actor posts its organisation's events (an agency's system, by token)."""
+    return (
+        actor.kind is ActorKind.SERVICE_ACCOUNT
+        and can(actor, Permission.EVENT_POST)
+        and actor.organisation_id is not None
+    )
+
+
+def may_review_posted_events(actor: Actor, organisation_id: uuid.UUID) -> bool:
+    """Whether the actor finds the child for its organisation's unmatched posted events."""
+    return may_review_matches(actor, organisation_id)
+
+
+def may_mark_event(actor: Actor, scope: ChronologyScope, holder: uuid.UUID) -> bool:
+    """Whether the actor marks (or unmarks) an event it can see as significant.
+
+    Those with the whole picture mark any event; others their own agency's.
+    """
+    return can(actor, Permission.EVENT_MARK) and (
+        scope.everything or holder == scope.organisation_id
+    )
+
+
+def may_export_chronology(actor: Actor) -> bool:
+    """Whether the actor exports a chronology they can read (to PDF or CSV; audited)."""
+    return can(actor, Permission.CHRONOLOGY_EXPORT)
+
+
+def may_work_alert(
+    actor: Actor, *, organisation_id: uuid.UUID, owner_role: Role, assigned_to_id: uuid.UUID | None
+) -> bool:
+    """Whether the actor reads and acts on an alert.
+
+    Its assignee, or someone at its organisation holding the role that owns it.
+    """
+    if actor.kind is not ActorKind.USER or actor.organisation_id != organisation_id:
+        return False
+    return (assigned_to_id is not None and actor.id == assigned_to_id) or owner_role in actor.roles

@@ -16,23 +16,34 @@ _CASE_WORK = _EVERYONE | {
     P.AUDIT_READ_CHILD_ACCESSES,
     P.CONCERN_RAISE,
     P.CONSULTATION_REQUEST,
+    # A chronology is read by whoever may see the child (what they see is decided by
+    # policy.chronology_scope); marking an event significant and exporting are case work too.
+    P.EVENT_MARK,
+    P.CHRONOLOGY_EXPORT,
 }
 # Those who receive what other agencies share with their organisation: its safeguarding lead,
 # its social workers, and the MASH's staff.
 _RECEIVES = frozenset({P.CONCERN_RECEIVE})
 # Those who act for their organisation also link its roster and settle its possible matches.
 _ORGANISATION_CASE_WORK = _CASE_WORK | _RECEIVES | {P.ROSTER_LINK, P.MATCH_REVIEW}
+# Those whose role owns alerts (issue 7): the MASH's staff, a child's social worker, a school's
+# safeguarding lead. Which alerts each works is policy.may_work_alert's decision.
+_WORKS_ALERTS = frozenset({P.ALERT_WORK})
 
 ROLE_PERMISSIONS: MappingProxyType[Role, frozenset[P]] = MappingProxyType(
     {
         Role.PRACTITIONER: _CASE_WORK,
-        Role.DESIGNATED_SAFEGUARDING_LEAD: _ORGANISATION_CASE_WORK,
+        Role.DESIGNATED_SAFEGUARDING_LEAD: _ORGANISATION_CASE_WORK | _WORKS_ALERTS,
         # MASH staff screen contacts; the manager decides them and keeps the child index
         # clean (merges duplicates).
         # The MASH's measures are counts and times, no child's details: its staff see them.
-        Role.MASH_PRACTITIONER: _CASE_WORK | _RECEIVES | {P.CONTACT_SCREEN, P.MEASURES_READ},
+        Role.MASH_PRACTITIONER: _CASE_WORK
+        | _RECEIVES
+        | _WORKS_ALERTS
+        | {P.CONTACT_SCREEN, P.MEASURES_READ},
         Role.MASH_MANAGER: _CASE_WORK
         | _RECEIVES
+        | _WORKS_ALERTS
         | {
             P.CHILD_MERGE,
             P.CONTACT_SCREEN,
@@ -41,7 +52,7 @@ ROLE_PERMISSIONS: MappingProxyType[Role, frozenset[P]] = MappingProxyType(
             P.MEASURES_READ,
         },
         Role.CONSULTATION_ADVISOR: _CASE_WORK | {P.CONSULTATION_ADVISE, P.MEASURES_READ},
-        Role.SOCIAL_WORKER: _ORGANISATION_CASE_WORK,
+        Role.SOCIAL_WORKER: _ORGANISATION_CASE_WORK | _WORKS_ALERTS,
         # An organisation's data manager uploads its roster; settling matches is case work.
         Role.ORGANISATION_ADMIN: _EVERYONE
         | {P.USER_MANAGE, P.SERVICE_ACCOUNT_MANAGE, P.ROSTER_LINK},

@@ -26,6 +26,10 @@ class Organisation(IdMixin, Base):
     identifier_scheme: Mapped[str] = mapped_column(String(30))
     identifier: Mapped[str] = mapped_column(String(30))
     created_at: Mapped[datetime]
+    # Whom another agency calls about a child (a council's front door and its out-of-hours
+    # team): told to an agency whose event was about a child on a plan, as CP-IS does.
+    phone: Mapped[str | None] = mapped_column(String(40))
+    out_of_hours_phone: Mapped[str | None] = mapped_column(String(40))
 
     users: Mapped[list["User"]] = relationship(back_populates="organisation")
 

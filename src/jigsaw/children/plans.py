@@ -36,6 +36,7 @@ from jigsaw.children.queries import access_child
 from jigsaw.core import clock
 from jigsaw.core.errors import Conflict, Invalid, NotFound
 from jigsaw.core.uow import UnitOfWork
+from jigsaw.events import services as events
 from jigsaw.matching.identifiers import nhs_number_is_valid, normalise_nhs_number
 
 
@@ -133,6 +134,11 @@ def record_birth(
             born, _access = access_child(uow, actor, child_id)
         plan.child_id, plan.expectant_parent_id = born.id, None
         uow.flush()
+        events.record(
+            uow, child_id=born.id, organisation_id=plan.recorded_by_id, code="plan_started",
+            occurred_at=clock.now(), text="Unborn child protection plan now held for the child",
+            record_kind="child_flag", record_id=plan.id, open_to_all=True,
+        )  # fmt: skip
         audit.record(uow, actor, "child_flag:moved", subject_type="child_flag",
                      subject_id=plan.id, child_id=born.id)  # fmt: skip
         uow.commit()

@@ -10,6 +10,7 @@ from dataclasses import dataclass, replace
 from functools import cache
 
 from sqlalchemy import select
+from sqlalchemy.orm import Session
 
 from jigsaw import audit
 from jigsaw.access import facts, policy
@@ -70,20 +71,7 @@ def find_children(uow: UnitOfWork, actor: Actor, *, query: PersonRecord) -> list
     """
     policy.require(actor, Permission.CHILD_READ)
     with uow:
-        candidates = (
-            select(ChildMatchKey.child_id).where(ChildMatchKey.key.in_(blocking_keys(query)))
-            .distinct().limit(CANDIDATE_LIMIT)
-        )  # fmt: skip
-        records = index.indexed_records(uow.session, candidates)
-        own = _known_by_own_id(uow, actor, query.other_identifier)
-        records |= index.indexed_records(uow.session, list(own))
-        model = matching_model()
-        scored = sorted(
-            ((child_id, _scored(query, record, model, own_id=child_id in own))
-             for child_id, record in records.items()),
-            key=lambda pair: pair[1].probability,
-            reverse=True,
-        )  # fmt: skip
+        scored, records = _candidates(uow.session, query, actor.organisation_id)
         shown = [(c, s) for c, s in scored if s.band is not Band.UNLIKELY][:RESULT_LIMIT]
         results = _describe(uow, actor, shown, records)
         audit.record_many(uow, actor, "child:found_in_search", subject_type="child",
@@ -92,14 +80,51 @@ def find_children(uow: UnitOfWork, actor: Actor, *, query: PersonRecord) -> list
     return results
 
 
-def _known_by_own_id(uow: UnitOfWork, actor: Actor, local_id: str | None) -> set[uuid.UUID]:
-    """The children the actor's organisation itself gave this id (its own system's number)."""
-    if not local_id or not local_id.strip() or actor.organisation_id is None:
+def candidates_for(
+    session: Session, query: PersonRecord, organisation_id: uuid.UUID
+) -> list[tuple[uuid.UUID, MatchScore]]:
+    """Children who may be the one described to this organisation, best first, not unlikely.
+
+    For a service that matches a record to a child and audits what it does with it. The
+    organisation's own id for a child (``query.other_identifier``) settles it, as in
+    search. Nothing is audited or shown here.
+    """
+    scored, _records = _candidates(session, query, organisation_id)
+    return [(child_id, match) for child_id, match in scored if match.band is not Band.UNLIKELY]
+
+
+def _candidates(
+    session: Session, query: PersonRecord, organisation_id: uuid.UUID | None
+) -> tuple[list[tuple[uuid.UUID, MatchScore]], dict[uuid.UUID, PersonRecord]]:
+    """Every candidate by blocking key or own id, scored, best first; and their records."""
+    candidates = (
+        select(ChildMatchKey.child_id).where(ChildMatchKey.key.in_(blocking_keys(query)))
+        .distinct().limit(CANDIDATE_LIMIT)
+    )  # fmt: skip
+    records = index.indexed_records(session, candidates)
+    own = _known_by_own_id(session, organisation_id, query.other_identifier)
+    if own - records.keys():
+        records |= index.indexed_records(session, list(own - records.keys()))
+    model = matching_model()
+    scored = sorted(
+        ((child_id, _scored(query, record, model, own_id=child_id in own))
+         for child_id, record in records.items()),
+        key=lambda pair: pair[1].probability,
+        reverse=True,
+    )  # fmt: skip
+    return scored, records
+
+
+def _known_by_own_id(
+    session: Session, organisation_id: uuid.UUID | None, local_id: str | None
+) -> set[uuid.UUID]:
+    """The children the organisation itself gave this id (its own system's number)."""
+    if not local_id or not local_id.strip() or organisation_id is None:
         return set()
-    return set(uow.session.scalars(
+    return set(session.scalars(
         select(ChildIdentifier.child_id).where(
             ChildIdentifier.scheme == IdentifierScheme.LOCAL,
-            ChildIdentifier.issuer_id == actor.organisation_id,
+            ChildIdentifier.issuer_id == organisation_id,
             ChildIdentifier.value == local_id.strip(),
         )
     ))  # fmt: skip

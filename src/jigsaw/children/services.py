@@ -30,6 +30,7 @@ from jigsaw.children.queries import (
 from jigsaw.core import clock
 from jigsaw.core.errors import Invalid, NotFound
 from jigsaw.core.uow import UnitOfWork
+from jigsaw.events import services as events
 
 REASON_MIN_LENGTH = 20
 ACCESS_PANEL_LIMIT = 20
@@ -165,6 +166,13 @@ def declare_involvement(
             reason=cleaned, today=clock.today(),
         )  # fmt: skip
         uow.flush()
+        events.record(
+            uow, child_id=child_id, organisation_id=involvement.organisation_id,
+            code="involvement_started", occurred_at=clock.now(),
+            text=f"{events.organisation_names(uow, [involvement.organisation_id])} started "
+            f"working with the child ({involvement.role.value.replace('_', ' ')})",
+            record_kind="involvement", record_id=involvement.id, open_to_all=True,
+        )  # fmt: skip
         audit.record(uow, actor, "involvement:declared", subject_type="involvement",
                      subject_id=involvement.id, child_id=child_id,
                      basis=AccessBasis.RELATIONSHIP, basis_id=involvement.id)  # fmt: skip

@@ -20,7 +20,10 @@ class Consultation(IdMixin, Base):
     """
 
     __tablename__ = "consultations"
-    __table_args__ = (Index("ix_consultations_queue", "organisation_id", "state", "due_at"),)
+    __table_args__ = (
+        Index("ix_consultations_queue", "organisation_id", "state", "due_at"),
+        Index("ix_consultations_created", "organisation_id", "created_at"),  # the measures
+    )
 
     reference: Mapped[str] = mapped_column(String(12), unique=True)
     # The consultation line: the MASH whose advisors answer.

@@ -30,6 +30,7 @@ from jigsaw.core.encryption import seal, unseal
 from jigsaw.core.errors import Conflict, Invalid, NotFound
 from jigsaw.core.uow import UnitOfWork
 from jigsaw.core.working_time import parse_urgencies
+from jigsaw.events import services as events
 from jigsaw.mash.rules import Urgency
 from jigsaw.sharing import services as sharing
 from jigsaw.sharing.models import Concern, Subject
@@ -152,6 +153,25 @@ def take(uow: UnitOfWork, actor: Actor, *, consultation_id: uuid.UUID) -> Consul
     return consultation
 
 
+def _chronicle(uow: UnitOfWork, consultation: Consultation) -> None:
+    """Advice about a named child on the child's chronology, shared with the line.
+
+    The event is the asker's agency's. Its words are the reference, the line and the
+    outcome; the advice itself stays in the consultation.
+    """
+    if consultation.child_id is None or consultation.advised_at is None:
+        return
+    line = events.organisation_names(uow, [consultation.organisation_id])
+    outcome = f": {consultation.outcome.label}" if consultation.outcome else ""
+    events.record(
+        uow, child_id=consultation.child_id, organisation_id=consultation.asker_organisation_id,
+        code="consultation", occurred_at=consultation.advised_at,
+        text=f"Consultation {consultation.reference} with {line}{outcome}",
+        record_kind="consultation", record_id=consultation.id,
+        shared_with=[consultation.organisation_id],
+    )  # fmt: skip
+
+
 def advise(
     uow: UnitOfWork, actor: Actor, *, consultation_id: uuid.UUID, advice: str,
     outcome: ConsultationOutcome | None,
@@ -171,6 +191,7 @@ def advise(
         if consultation.state is not ConsultationState.REQUESTED:
             raise Conflict("this consultation has been answered or withdrawn")
         _record_advice(consultation, actor, advice, outcome)
+        _chronicle(uow, consultation)
         _audit(uow, actor, "consultation:advised", consultation)
         _tell_asker(uow, consultation)
         uow.commit()

@@ -14,6 +14,7 @@ from jigsaw.core.db import make_session_factory, open_engine
 from jigsaw.core.uow import UnitOfWork
 from jigsaw.demo.concerns import load_concerns
 from jigsaw.demo.consultations import load_consultations
+from jigsaw.demo.events import load_events
 from jigsaw.demo.generator import DemoPartnership, generate_partnership
 from jigsaw.demo.loader import LOAD_STEPS, load_partnership, persona_authenticator_keys
 from jigsaw.demo.mash import load_mash
@@ -69,6 +70,10 @@ def demo(
                                        now=clock.now())  # fmt: skip
             console.print(f"Asked the consultation line {talks} times: waiting, advised, "
                           "logged from calls, one made into a referral.")  # fmt: skip
+            events = load_events(UnitOfWork(make_session_factory(engine)), partnership,
+                                 now=clock.now())  # fmt: skip
+            console.print(f"Posted {events:,} events from the agencies' systems: three years "
+                          "for a few children, and an alert from each rule.")  # fmt: skip
         keys = persona_authenticator_keys(
             UnitOfWork(make_session_factory(engine)),
             partnership=partnership,

@@ -110,6 +110,9 @@ def _insert(uow: UnitOfWork, model: Any, rows: Iterable[dict[str, Any]]) -> None
         uow.session.execute(insert(model), batch)
 
 
+_PHONED = frozenset({AgencyKind.CHILDRENS_SOCIAL_CARE, AgencyKind.MASH})
+
+
 def _organisations(load: "_Load") -> None:
     uow, actor, data, ids = load.uow, load.actor, load.data, load.ids
     now = clock.now()
@@ -121,8 +124,12 @@ def _organisations(load: "_Load") -> None:
             "identifier_scheme": org.identifier_scheme,
             "identifier": org.identifier,
             "created_at": now,
+            # Ofcom's numbers for drama (01632 960…): whom an agency calls about a child on
+            # a plan, told when its event is about one (the council's front door and EDT).
+            "phone": f"01632 960{number:03d}" if org.kind in _PHONED else None,
+            "out_of_hours_phone": f"01632 960{number + 500:03d}" if org.kind in _PHONED else None,
         }
-        for org in data.organisations
+        for number, org in enumerate(data.organisations)
     ]
     _insert(uow, accounts.Organisation, rows)
     audit.record_many(

@@ -7,10 +7,13 @@ from datetime import timedelta
 
 from jigsaw import audit, children, notifications
 from jigsaw.access.actor import Actor
+from jigsaw.alerts import services as alerts
+from jigsaw.alerts.reading import rules_from
 from jigsaw.audit.keys import signing_key
 from jigsaw.config import Settings
 from jigsaw.core import clock
 from jigsaw.core.uow import UnitOfWork
+from jigsaw.events.services import RULES_WAKE
 from jigsaw.mash import feedback, partner_checks
 
 
@@ -52,10 +55,34 @@ def chase_partner_answers(uow: UnitOfWork, settings: Settings) -> None:  # noqa:
     partner_checks.chase_overdue(uow, Actor.system("job:partner-chase"), now=clock.now())
 
 
+def _calendars(settings: Settings) -> alerts.Calendars:
+    return alerts.Calendars(settings.working_calendar(), settings.school_calendar())
+
+
+def evaluate_alert_rules(uow: UnitOfWork, settings: Settings) -> None:
+    """Ask the alert rules about each event as it arrives (a commit that wrote one wakes it)."""
+    alerts.evaluate_waiting(uow, rules_from(settings.alert_rules_path), _calendars(settings),
+                            now=clock.now())  # fmt: skip
+
+
+def alert_missed_timescales(uow: UnitOfWork, settings: Settings) -> None:
+    """Raise an alert for each decision, feedback, partner answer or advice now overdue."""
+    alerts.raise_missed_timescales(uow, rules_from(settings.alert_rules_path),
+                                   _calendars(settings), now=clock.now())  # fmt: skip
+
+
+def escalate_ignored_alerts(uow: UnitOfWork, settings: Settings) -> None:  # noqa: ARG001
+    """Tell every owner of an alert nobody acknowledged in time."""
+    alerts.escalate_ignored(uow, now=clock.now())
+
+
 JOBS: tuple[Job, ...] = (
     Job("send emails", timedelta(seconds=10), send_emails, wake=notifications.SENDER_WAKE),
     Job("audit checkpoint", timedelta(minutes=5), sign_audit_checkpoint),
     Job("escalate overdue feedback", timedelta(minutes=5), escalate_overdue_feedback),
     Job("chase partner answers", timedelta(minutes=5), chase_partner_answers),
+    Job("evaluate alert rules", timedelta(seconds=30), evaluate_alert_rules, wake=RULES_WAKE),
+    Job("alert missed timescales", timedelta(minutes=5), alert_missed_timescales),
+    Job("escalate ignored alerts", timedelta(minutes=5), escalate_ignored_alerts),
     Job("find duplicate children", timedelta(days=1), find_duplicate_children),
 )

@@ -17,6 +17,9 @@ log = structlog.get_logger("jigsaw.jobs")
 TICK_SECONDS = 30
 # How often a sleeping worker looks at its stop event while it waits for a job's wake-up.
 STOP_CHECK_SECONDS = 1.0
+# With several wake events, how often the others are glanced at: an event waiting for the
+# alert rules should not wait a second for them (a few wake-ups a second cost nothing).
+GLANCE_SECONDS = 0.02
 
 
 class Worker:
@@ -86,7 +89,7 @@ class Worker:
             if left <= 0:
                 return
             # threading has no wait-for-any: wait on the first, glance at the rest and stop.
-            wakes[0].wait(min(left, STOP_CHECK_SECONDS))
+            wakes[0].wait(min(left, STOP_CHECK_SECONDS if len(wakes) == 1 else GLANCE_SECONDS))
 
     def start_in_background(self) -> tuple[threading.Thread, threading.Event]:
         """Run in a daemon thread (for a single-process deployment); set the event to stop."""

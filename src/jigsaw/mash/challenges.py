@@ -20,6 +20,7 @@ from jigsaw.core import clock
 from jigsaw.core.encryption import seal, unseal
 from jigsaw.core.errors import Conflict, Invalid, NotFound
 from jigsaw.core.uow import UnitOfWork
+from jigsaw.events import services as events
 from jigsaw.mash.models import ContactEvent, Feedback, FeedbackStatus, MashContact
 from jigsaw.mash.rules import Outcome
 from jigsaw.sharing.models import AuthorKind, Concern
@@ -120,6 +121,15 @@ def review(
                 from_state=contact.state, to_state=contact.state, actor_id=actor.id, at=now,
                 reason_sealed=seal("mash_contact_events", "reason_sealed", event_id, cleaned),
             ))  # fmt: skip
+            if contact.child_id is not None:
+                mash_name = events.organisation_names(uow, [contact.organisation_id])
+                events.record(
+                    uow, child_id=contact.child_id, organisation_id=contact.organisation_id,
+                    code="mash_decision", occurred_at=now,
+                    text=f"{mash_name} changed its decision on review: {outcome.label}",
+                    record_kind="mash_contact", record_id=contact.id,
+                    shared_with=[contact.source_organisation_id],
+                )  # fmt: skip
         concern = uow.session.get_one(Concern, contact.concern_id)
         audit.record(uow, actor, "challenge:reviewed", subject_type="mash_contact",
                      subject_id=contact.id, child_id=contact.child_id)  # fmt: skip

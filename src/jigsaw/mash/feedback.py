@@ -86,6 +86,7 @@ def send(uow: UnitOfWork, actor: Actor, *, contact_id: uuid.UUID, text: str | No
         if text is not None:
             feedback.text_sealed = seal("mash_feedback", "text_sealed", feedback.id, text) or ""
         feedback.status, feedback.sent_at = FeedbackStatus.SENT, now
+        contact.feedback_sent_at = now
         # Who sent it: a person (a system's sending is on the audit row alone).
         feedback.sent_by_id = actor.id if actor.kind is ActorKind.USER else None
         concern = uow.session.get_one(Concern, contact.concern_id)

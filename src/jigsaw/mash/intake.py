@@ -3,7 +3,7 @@
 import uuid
 from datetime import datetime
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 
 from jigsaw.access.models import Involvement
 from jigsaw.access.vocabulary import AgencyKind
@@ -36,12 +36,27 @@ def open_contact(
         source_organisation_id=source_id, state=ContactState.RECEIVED, urgency=urgency,
         received_at=now, due_at=due_at(now, urgency),
         social_care_involved=_social_care_involved(uow, child_id, now), updated_at=now,
+        previous_received_at=_previous(uow, child_id, mash_id, now),
     )  # fmt: skip
     uow.session.add(contact)
     uow.session.add(ContactEvent(id=uuid.uuid4(), contact_id=contact.id, action="opened",
                                  from_state=None, to_state=ContactState.RECEIVED,
                                  actor_id=None, at=now))  # fmt: skip
     return contact
+
+
+def _previous(
+    uow: UnitOfWork, child_id: uuid.UUID | None, mash_id: uuid.UUID, now: datetime
+) -> datetime | None:
+    """When the child's latest earlier contact at this MASH was received (None: the first)."""
+    if child_id is None:
+        return None
+    return uow.session.scalar(
+        select(func.max(MashContact.received_at)).where(
+            MashContact.child_id == child_id, MashContact.organisation_id == mash_id,
+            MashContact.received_at < now,
+        )
+    )  # fmt: skip
 
 
 def due_at(received: datetime, urgency: Urgency) -> datetime:

@@ -40,6 +40,11 @@ class MashContact(IdMixin, Base):
     outcome: Mapped[Outcome | None] = enum_column(Outcome, nullable=True)
     rationale_sealed: Mapped[str | None] = mapped_column(Text)
     updated_at: Mapped[datetime]
+    # Kept for the measures, so a month of them is read without a look-up per row: when the
+    # child's latest earlier contact here was received (repeat contacts), and when the
+    # feedback on the decision went to the referrer.
+    previous_received_at: Mapped[datetime | None]
+    feedback_sent_at: Mapped[datetime | None]
 
     # Mapped so that a flush writes the contact before its events.
     events: Mapped[list["ContactEvent"]] = relationship(order_by="ContactEvent.at")
@@ -101,11 +106,13 @@ class InformationRequest(IdMixin, Base):
     __tablename__ = "mash_information_requests"
     __table_args__ = (
         Index("ix_mash_information_requests_inbox", "organisation_id", "answered_at"),
-        Index("ix_mash_information_requests_asked", "asked_at"),  # the measures' period
+        Index("ix_mash_information_requests_asked", "mash_id", "asked_at"),  # the measures
     )
 
     contact_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("mash_contacts.id"), index=True)
     organisation_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("organisations.id"))
+    # The MASH that asked (its contact's), so its measures read its checks by index.
+    mash_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("organisations.id"))
     asked_by_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("users.id"))
     asked_at: Mapped[datetime]
     due_at: Mapped[datetime]

@@ -82,7 +82,8 @@ def ask(
         for organisation_id in dict.fromkeys(organisation_ids):
             request = InformationRequest(id=uuid.uuid4(), contact_id=contact.id,
                                          organisation_id=organisation_id, asked_by_id=actor.id,
-                                         asked_at=now, due_at=due)  # fmt: skip
+                                         mash_id=contact.organisation_id, asked_at=now,
+                                         due_at=due)  # fmt: skip
             request.question_sealed = seal("mash_information_requests", "question_sealed",
                                            request.id, question)  # fmt: skip
             uow.session.add(request)

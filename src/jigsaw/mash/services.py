@@ -5,6 +5,7 @@ its sharer sees it under "My shares", follows the contact.
 """
 
 import uuid
+from datetime import datetime
 
 from sqlalchemy import select
 
@@ -16,6 +17,7 @@ from jigsaw.core import clock
 from jigsaw.core.encryption import seal
 from jigsaw.core.errors import Conflict, Invalid, NotFound
 from jigsaw.core.uow import UnitOfWork
+from jigsaw.events import services as events
 from jigsaw.mash import feedback, intake
 from jigsaw.mash.models import ContactEvent, Feedback, FeedbackStatus, MashContact
 from jigsaw.mash.rules import (
@@ -83,6 +85,7 @@ def act(
             concern = uow.session.get_one(Concern, contact.concern_id)
             feedback.draft(uow, contact, concern, now=now)
         _event(uow, actor, contact, action.value, before, reason=cleaned)
+        _chronicle(uow, contact, action, now)
         _follow(uow, contact)
         audit.record(uow, actor, f"contact:{action.value}", subject_type="mash_contact",
                      subject_id=contact.id, child_id=contact.child_id)  # fmt: skip
@@ -162,6 +165,30 @@ def _check_feedback_done(uow: UnitOfWork, contact: MashContact) -> None:
         raise Invalid({"action": "Send the feedback to the referrer before closing the contact"})
     if done.status is FeedbackStatus.CHALLENGED and done.challenge_reviewed_at is None:
         raise Invalid({"action": "Review the referrer's challenge before closing the contact"})
+
+
+# What the child's chronology says when a contact is decided or ends (the MASH's words).
+_CHRONICLED = {
+    Action.DECIDE: ("mash_decision", "decided"),
+    Action.CLOSE: ("mash_closed", "closed the contact"),
+    Action.REJECT: ("mash_closed", "rejected the contact"),
+    Action.REVOKE: ("mash_closed", "withdrew the contact"),
+}
+
+
+def _chronicle(uow: UnitOfWork, contact: MashContact, action: Action, now: datetime) -> None:
+    """A decision or an ending on the child's chronology: the MASH's, shared with the referrer."""
+    if contact.child_id is None or action not in _CHRONICLED:
+        return
+    code, verb = _CHRONICLED[action]
+    words = f"{events.organisation_names(uow, [contact.organisation_id])} {verb}"
+    if action is Action.DECIDE and contact.outcome is not None:
+        words = f"{words}: {contact.outcome.label}"
+    events.record(
+        uow, child_id=contact.child_id, organisation_id=contact.organisation_id, code=code,
+        occurred_at=now, text=words, record_kind="mash_contact", record_id=contact.id,
+        shared_with=[contact.source_organisation_id],
+    )  # fmt: skip
 
 
 def _follow(uow: UnitOfWork, contact: MashContact) -> None:

@@ -157,21 +157,24 @@ def time_to_decision(
     undecided and already past that time ``now``; rejected and withdrawn contacts are in
     neither.
     """
-    hours: list[float] = []
+    rows = list(rows)
+    decided_rows = [row for row in rows if row[1] is not None]
+    hours, in_time = clock.timed_many([r[0] for r in decided_rows],
+                                      [r[1] or 0 for r in decided_rows], day)  # fmt: skip
     on_time: Counter[K] = Counter()
     settled: Counter[K] = Counter()
     states: Counter[ContactState] = Counter()
     outcomes: Counter[Outcome] = Counter()
-    for received, decided, state, outcome, source, _previous in rows:
+    for (_received, _decided, _state, outcome, source, _previous), timely in zip(
+        decided_rows, in_time, strict=True
+    ):
+        if outcome is not None:
+            outcomes[outcome] += 1
+        settled[source] += 1
+        on_time[source] += timely
+    for received, decided, state, _outcome, source, _previous in rows:
         states[state] += 1
-        if decided is not None:
-            taken, in_time = clock.timed_at(received, decided, day)
-            hours.append(taken)
-            if outcome is not None:
-                outcomes[outcome] += 1
-            settled[source] += 1
-            on_time[source] += in_time
-        elif state.is_open and not clock.timed_at(received, now, day)[1]:
+        if decided is None and state.is_open and not clock.timed_at(received, now, day)[1]:
             settled[source] += 1
     return DecisionTimes(
         decided=len(hours), median_hours=median(hours), p90_hours=percentile_90(hours),
@@ -189,12 +192,10 @@ def time_to_feedback(rows: Iterable[FeedbackRow], clock: WorkingClock) -> Feedba
     The share is of contacts decided in the period whose feedback has been sent; the median
     is of the working hours from the decision to the feedback being sent.
     """
-    decided, hours = 0, []
-    for decided_at, sent_at in rows:
-        decided += 1
-        if sent_at is not None:
-            hours.append(clock.hours_at(decided_at, sent_at))
-    return FeedbackTimes(sent=Share(len(hours), decided), median_hours=median(hours))
+    rows = list(rows)
+    sent = [(decided_at, sent_at) for decided_at, sent_at in rows if sent_at is not None]
+    hours = clock.hours_many([d for d, _ in sent], [s for _, s in sent])
+    return FeedbackTimes(sent=Share(len(hours), len(rows)), median_hours=median(hours))
 
 
 def partner_responses(
@@ -210,13 +211,16 @@ def partner_responses(
     asked: Counter[K] = Counter()
     on_time: Counter[K] = Counter()
     settled: Counter[K] = Counter()
-    for agency, asked_at, due_at, answered_at in rows:
+    rows = list(rows)
+    answered = [(agency, a, d, done) for agency, a, d, done in rows if done is not None]
+    taken = clock.hours_many([a for _, a, _, _ in answered], [done for *_, done in answered])
+    for (agency, _asked, due, done), spent in zip(answered, taken, strict=True):
+        hours[agency].append(spent)
+        settled[agency] += 1
+        on_time[agency] += done <= due
+    for agency, _asked, due, reply in rows:
         asked[agency] += 1
-        if answered_at is not None:
-            hours[agency].append(clock.hours_at(asked_at, answered_at))
-            settled[agency] += 1
-            on_time[agency] += answered_at <= due_at
-        elif due_at < now:
+        if reply is None and due < now:
             settled[agency] += 1
     lines = [
         PartnerLine(agency, n, len(hours[agency]), median(hours[agency]),
@@ -240,12 +244,13 @@ def consultation_figures(
     """
     states: Counter[ConsultationState] = Counter()
     outcomes: Counter[ConsultationOutcome] = Counter()
-    hours: list[float] = []
+    rows = list(rows)
+    advised = [(created, done) for _s, _o, created, _d, done in rows if done is not None]
+    hours = clock.hours_many([c for c, _ in advised], [done for _, done in advised])
     on_time = settled = 0
-    for state, outcome, created_at, due_at, advised_at in rows:
+    for state, outcome, _created_at, due_at, advised_at in rows:
         states[state] += 1
         if advised_at is not None:
-            hours.append(clock.hours_at(created_at, advised_at))
             if outcome is not None:
                 outcomes[outcome] += 1
             settled += 1

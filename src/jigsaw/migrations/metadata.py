@@ -6,10 +6,12 @@ from alembic.autogenerate.api import AutogenContext
 
 from jigsaw.access import models as access_models
 from jigsaw.accounts import models as accounts_models
+from jigsaw.alerts import models as alerts_models
 from jigsaw.audit import models as audit_models
 from jigsaw.children import models as children_models
 from jigsaw.consultations import models as consultations_models
 from jigsaw.core.db import ENUM_LENGTH, Base, StrEnumValue, UtcDateTime
+from jigsaw.events import models as events_models
 from jigsaw.linking import models as linking_models
 from jigsaw.mash import models as mash_models
 from jigsaw.notifications import models as notifications_models
@@ -26,6 +28,8 @@ MODEL_MODULES = (
     sharing_models,
     mash_models,
     consultations_models,
+    events_models,
+    alerts_models,
 )
 
 

@@ -26,6 +26,8 @@ class NotificationKind(StrEnum):
     CHALLENGE_REVIEWED = "challenge_reviewed"
     CONSULTATION_REQUESTED = "consultation_requested"
     CONSULTATION_ADVISED = "consultation_advised"
+    ALERT_RAISED = "alert_raised"
+    ALERT_ESCALATED = "alert_escalated"
 
 
 # "A concern has been shared with {organisation}": the only placeholder any wording has.
@@ -42,6 +44,8 @@ WORDING: dict[NotificationKind, str] = {
     NotificationKind.CHALLENGE_REVIEWED: "The MASH manager has reviewed your challenge",
     NotificationKind.CONSULTATION_REQUESTED: "A practitioner asks to talk a worry through",
     NotificationKind.CONSULTATION_ADVISED: "The consultation line has answered: read its advice",
+    NotificationKind.ALERT_RAISED: "Jigsaw has raised an alert for {organisation}: please look",
+    NotificationKind.ALERT_ESCALATED: "An alert for {organisation} has not been acknowledged",
 }
 YOUR_ORGANISATION = "your organisation"
 

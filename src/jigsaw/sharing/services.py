@@ -9,6 +9,7 @@ import hashlib
 import json
 import uuid
 from dataclasses import dataclass
+from datetime import datetime
 
 from sqlalchemy import delete, select
 
@@ -24,6 +25,7 @@ from jigsaw.core import clock, files
 from jigsaw.core.encryption import seal, seal_file, unseal
 from jigsaw.core.errors import Conflict, Invalid, NotFound, PermissionDenied
 from jigsaw.core.uow import UnitOfWork
+from jigsaw.events import services as events
 from jigsaw.guidance import engine
 from jigsaw.guidance.flows import Flow
 from jigsaw.guidance.records import DecisionRecord
@@ -44,6 +46,7 @@ from jigsaw.sharing.models import (
     Subject,
 )
 from jigsaw.sharing.rules import Draft
+from jigsaw.taxonomy.categories import CATEGORIES
 from jigsaw.taxonomy.lawful_basis import Sector
 
 ATTACHMENT_MAX_BYTES = 10 * 1024 * 1024
@@ -431,6 +434,8 @@ def _send(uow: UnitOfWork, actor: Actor, concern: Concern) -> None:
             facts.open_mash_case(uow.session, child_id=concern.child_id,
                                  organisation_id=recipient.organisation_id, now=now)  # fmt: skip
     _audit(uow, actor, "concern:sent", concern)
+    if concern.child_id is not None:
+        _chronicle(uow, concern, now)
     for recipient in concern.recipients:
         receivers = people_who_can(uow, recipient.organisation_id, Permission.CONCERN_RECEIVE)
         notifications.notify(
@@ -439,6 +444,23 @@ def _send(uow: UnitOfWork, actor: Actor, concern: Concern) -> None:
             reference=concern.reference, link=f"/concerns/{concern.id}",
             organisation_name=_organisation_name(uow, recipient.organisation_id),
         )  # fmt: skip
+
+
+def _chronicle(uow: UnitOfWork, concern: Concern, now: datetime) -> None:
+    """The concern on the child's chronology: its author's agency's, shared with the recipients.
+
+    Its words are its reference, where it went and its categories; the narrative stays in
+    the concern, behind the concern's own access rules.
+    """
+    recipients = [r.organisation_id for r in concern.recipients]
+    about = "; ".join(CATEGORIES[code].label for code in concern.categories if code in CATEGORIES)
+    text = f"Concern {concern.reference} shared with {events.organisation_names(uow, recipients)}"
+    assert concern.child_id is not None  # noqa: S101 - the caller checked
+    events.record(
+        uow, child_id=concern.child_id, organisation_id=concern.organisation_id,
+        code="concern_shared", occurred_at=now, text=f"{text}: {about}" if about else text,
+        record_kind="concern", record_id=concern.id, shared_with=recipients,
+    )  # fmt: skip
 
 
 def draft_of(concern: Concern) -> Draft:

@@ -18,6 +18,7 @@ from jigsaw.access import policy
 from jigsaw.access.permissions import Permission
 from jigsaw.accounts import admin_routes, sso_routes
 from jigsaw.accounts import routes as account_routes
+from jigsaw.alerts import routes as alert_routes
 from jigsaw.children import routes as children_routes
 from jigsaw.config import Settings, get_settings
 from jigsaw.consultations import routes as consultation_routes
@@ -25,6 +26,7 @@ from jigsaw.core import encryption
 from jigsaw.core.db import make_engine, make_session_factory
 from jigsaw.core.errors import Conflict, Invalid, JigsawError, NotFound, PermissionDenied
 from jigsaw.core.logging import configure_logging
+from jigsaw.events import routes as event_routes
 from jigsaw.guidance.library import FlowLibrary
 from jigsaw.jobs import JOBS, Worker
 from jigsaw.linking import routes as linking_routes
@@ -70,6 +72,9 @@ ROUTERS = (
     measures_routes.api,
     consultation_routes.pages,
     consultation_routes.api,
+    event_routes.pages,
+    event_routes.api,
+    alert_routes.pages,
     sharing_routes.api,
 )
 

@@ -59,6 +59,7 @@ NAVIGATION = (
     ("Find a child", "/children/search", Permission.CHILD_READ),
     ("My shares", "/my-shares", Permission.CONCERN_RAISE),
     ("Shared with us", "/shared-with-us", Permission.CONCERN_RECEIVE),
+    ("Alerts", "/alerts", Permission.ALERT_WORK),
     ("MASH queue", "/mash", Permission.CONTACT_SCREEN),
     ("Consultation line", "/consultation-line", Permission.CONSULTATION_ADVISE),
     ("Talk it through", "/consultations", Permission.CONSULTATION_REQUEST),

@@ -1,0 +1,1 @@
+"""Alerts when the pieces add up: rules as data, and whether each fires (issue 7)."""
