@@ -5,8 +5,6 @@ a route that declares no permission fails ``test_every_route_declares_its_permis
 """
 
 import uuid
-from collections.abc import Callable
-from dataclasses import dataclass
 
 import pytest
 from fastapi import FastAPI
@@ -23,90 +21,28 @@ from jigsaw.core import clock
 from jigsaw.core.uow import UnitOfWork
 from jigsaw.web.auth import Requires, public
 from tests.demo_world import DemoWorld, form_token, load_world, sign_in
-
-PERSONAS = (
-    "dsl-oakfield",
-    "teacher-oakfield",
-    "admin-oakfield",
-    "dsl-kestrel",
-    "gp-riverside",
-    "health-visitor",
-    "ed-nurse",
-    "police-officer",
-    "mash-practitioner",
-    "mash-manager",
-    "consultation-advisor",
-    "social-worker",
-    "privacy-officer",
-    "system-admin",
+from tests.glossary.matrix import CASES as GLOSSARY_CASES
+from tests.stories.matrix import CASES as STORY_CASES
+from tests.training.matrix import CASES as TRAINING_CASES
+from tests.web.matrix import (
+    ADMINS,
+    ADVISORS,
+    ALERT_WORKERS,
+    CASE_ROLES,
+    LINKERS,
+    MATCH_REVIEWERS,
+    PERSONAS,
+    RANDOM,
+    RECEIVERS,
+    SCREENERS,
+    Case,
+    Ids,
+    child_page,
+    everyone,
+    only,
 )
-CASE_ROLES = {
-    "dsl-oakfield",
-    "teacher-oakfield",
-    "dsl-kestrel",
-    "gp-riverside",
-    "health-visitor",
-    "ed-nurse",
-    "police-officer",
-    "mash-practitioner",
-    "mash-manager",
-    "consultation-advisor",
-    "social-worker",
-}
-# Those with a relationship to the chosen child: the teacher's pupil, at Oakfield, registered
-# at Riverside, known to no other agency.
-RELATED = {"dsl-oakfield", "teacher-oakfield", "gp-riverside"}
-RANDOM = uuid.UUID("00000000-0000-4000-8000-000000000000")
 
-
-@dataclass(frozen=True)
-class Case:
-    """One route: how to call it, and the status each persona must get (default first)."""
-
-    method: str
-    route: str
-    path: str  # the route with example ids: {child}, {school}, {teacher}, {social_worker}, {random}
-    expect: Callable[[str], int]
-    data: dict[str, object] | None = None
-
-    def url(self, ids: "Ids") -> str:
-        return self.path.format(random=RANDOM, **vars(ids))
-
-
-@dataclass(frozen=True)
-class Ids:
-    child: uuid.UUID
-    school: uuid.UUID
-    teacher: uuid.UUID
-    social_worker: uuid.UUID
-
-
-def only(allowed: set[str], yes: int = 200, no: int = 403) -> Callable[[str], int]:
-    return lambda persona: yes if persona in allowed else no
-
-
-def everyone(status: int) -> Callable[[str], int]:
-    return lambda _persona: status
-
-
-def child_page(persona: str) -> int:
-    if persona in RELATED:
-        return 200
-    return 404 if persona in CASE_ROLES else 403
-
-
-ADMINS = {"admin-oakfield", "system-admin"}
-# Roster linking: those who act for their organisation, and its admin (a data manager's job).
-MATCH_REVIEWERS = {"dsl-oakfield", "dsl-kestrel", "gp-riverside", "social-worker"}
-LINKERS = MATCH_REVIEWERS | {"admin-oakfield"}
-# Those who receive what is shared with their organisation (issue 5).
-RECEIVERS = MATCH_REVIEWERS | {"mash-practitioner", "mash-manager"}
-SCREENERS = {"mash-practitioner", "mash-manager"}
-ADVISORS = {"consultation-advisor", "mash-manager"}
-# Those whose role owns alerts: the MASH, social workers, safeguarding leads (issue 7).
-ALERT_WORKERS = MATCH_REVIEWERS | SCREENERS
-
-CASES = (
+CORE_CASES = (
     Case("GET", "/", "/", everyone(200)),
     Case("GET", "/healthz", "/healthz", everyone(200)),
     Case("GET", "/readyz", "/readyz", everyone(200)),
@@ -675,6 +611,12 @@ CASES = (
         only(ALERT_WORKERS, 404),
         {"note": "Read the concerns together and called the school"},
     ),
+)
+CASES: tuple[Case, ...] = (
+    *CORE_CASES,
+    *GLOSSARY_CASES,
+    *STORY_CASES,
+    *TRAINING_CASES,
     # Last: these end the persona's session.
     Case("POST", "/account/sign-out-everywhere", "/account/sign-out-everywhere", everyone(303), {}),
     Case("POST", "/sign-out", "/sign-out", everyone(303), {}),

@@ -28,13 +28,19 @@ class Permission(StrEnum):
     CONCERN_RAISE = "concern:raise"
     CONCERN_RECEIVE = "concern:receive"
     EVENT_MARK = "event:mark"
+    GLOSSARY_MANAGE = "glossary:manage"
+    GLOSSARY_READ = "glossary:read"
     EVENT_POST = "event:post"
     MATCH_REVIEW = "match:review"
     MEASURES_READ = "measures:read"
     ORGANISATION_MANAGE = "organisation:manage"
     ROSTER_LINK = "roster:link"
     SERVICE_ACCOUNT_MANAGE = "service_account:manage"
+    STORY_MODERATE = "story:moderate"
+    STORY_READ = "story:read"
+    STORY_SUBMIT = "story:submit"
     SUMMARY_READ = "summary:read"
+    TRAINING_FACILITATE = "training:facilitate"
     USER_MANAGE = "user:manage"
 
 
@@ -52,6 +58,8 @@ TOKEN_PERMISSIONS = frozenset(
         Permission.CONTACT_SCREEN,
         # An agency's system posts what happened (an A&E attendance, a police call-out).
         Permission.EVENT_POST,
+        # An agency's system reads the partnership's glossary to explain terms in its own screens.
+        Permission.GLOSSARY_READ,
         Permission.MATCH_REVIEW,
         # A council's reporting system reads the MASH's measures (counts, no child's details).
         Permission.MEASURES_READ,

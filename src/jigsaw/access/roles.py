@@ -9,7 +9,9 @@ from types import MappingProxyType
 from jigsaw.access.permissions import Permission as P  # noqa: N817 - keeps the table readable
 from jigsaw.access.vocabulary import Role
 
-_EVERYONE = frozenset({P.ACCOUNT_MANAGE_OWN, P.SUMMARY_READ})
+# Everyone reads the glossary and the published stories (issue 8): shared language and
+# learning are for the whole partnership.
+_EVERYONE = frozenset({P.ACCOUNT_MANAGE_OWN, P.SUMMARY_READ, P.GLOSSARY_READ, P.STORY_READ})
 _CASE_WORK = _EVERYONE | {
     P.CHILD_READ,
     P.BREAK_GLASS_REQUEST,
@@ -20,6 +22,8 @@ _CASE_WORK = _EVERYONE | {
     # policy.chronology_scope); marking an event significant and exporting are case work too.
     P.EVENT_MARK,
     P.CHRONOLOGY_EXPORT,
+    # A story of sharing that went well is told by those who did the sharing.
+    P.STORY_SUBMIT,
 }
 # Those who receive what other agencies share with their organisation: its safeguarding lead,
 # its social workers, and the MASH's staff.
@@ -56,10 +60,19 @@ ROLE_PERMISSIONS: MappingProxyType[Role, frozenset[P]] = MappingProxyType(
         # An organisation's data manager uploads its roster; settling matches is case work.
         Role.ORGANISATION_ADMIN: _EVERYONE
         | {P.USER_MANAGE, P.SERVICE_ACCOUNT_MANAGE, P.ROSTER_LINK},
+        # The privacy officer moderates stories: whether one could identify a child is
+        # their judgement, after the anonymisation check.
         Role.PRIVACY_OFFICER: _EVERYONE
-        | {P.AUDIT_READ_CHILD_ACCESSES, P.AUDIT_READ_USER_ACTIONS, P.BREAK_GLASS_REVIEW},
+        | {
+            P.AUDIT_READ_CHILD_ACCESSES,
+            P.AUDIT_READ_USER_ACTIONS,
+            P.BREAK_GLASS_REVIEW,
+            P.STORY_MODERATE,
+        },
+        # The glossary is the partnership's: its system admin keeps it.
         Role.SYSTEM_ADMIN: _EVERYONE
-        | {P.ORGANISATION_MANAGE, P.USER_MANAGE, P.SERVICE_ACCOUNT_MANAGE},
+        | {P.ORGANISATION_MANAGE, P.USER_MANAGE, P.SERVICE_ACCOUNT_MANAGE, P.GLOSSARY_MANAGE},
+        Role.TRAINING_FACILITATOR: _EVERYONE | {P.TRAINING_FACILITATE},
     }
 )
 

@@ -54,3 +54,5 @@ class Role(StrEnum):
     ORGANISATION_ADMIN = "organisation_admin"
     PRIVACY_OFFICER = "privacy_officer"
     SYSTEM_ADMIN = "system_admin"
+    # Only in a training space (issue 8): runs a scenario and sees every agency's part.
+    TRAINING_FACILITATOR = "training_facilitator"

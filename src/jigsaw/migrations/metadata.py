@@ -12,10 +12,13 @@ from jigsaw.children import models as children_models
 from jigsaw.consultations import models as consultations_models
 from jigsaw.core.db import ENUM_LENGTH, Base, StrEnumValue, UtcDateTime
 from jigsaw.events import models as events_models
+from jigsaw.glossary import models as glossary_models
 from jigsaw.linking import models as linking_models
 from jigsaw.mash import models as mash_models
 from jigsaw.notifications import models as notifications_models
 from jigsaw.sharing import models as sharing_models
+from jigsaw.stories import models as stories_models
+from jigsaw.training import models as training_models
 
 metadata = Base.metadata
 MODEL_MODULES = (
@@ -30,6 +33,9 @@ MODEL_MODULES = (
     consultations_models,
     events_models,
     alerts_models,
+    glossary_models,
+    stories_models,
+    training_models,
 )
 
 

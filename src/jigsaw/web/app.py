@@ -27,6 +27,7 @@ from jigsaw.core.db import make_engine, make_session_factory
 from jigsaw.core.errors import Conflict, Invalid, JigsawError, NotFound, PermissionDenied
 from jigsaw.core.logging import configure_logging
 from jigsaw.events import routes as event_routes
+from jigsaw.glossary import routes as glossary_routes
 from jigsaw.guidance.library import FlowLibrary
 from jigsaw.jobs import JOBS, Worker
 from jigsaw.linking import routes as linking_routes
@@ -35,6 +36,8 @@ from jigsaw.measures import routes as measures_routes
 from jigsaw.notifications import routes as notification_routes
 from jigsaw.privacy import routes as privacy_routes
 from jigsaw.sharing import routes as sharing_routes
+from jigsaw.stories import routes as story_routes
+from jigsaw.training import routes as training_routes
 from jigsaw.web import routes
 from jigsaw.web.auth import (
     STAGE_PAGES,
@@ -75,6 +78,12 @@ ROUTERS = (
     event_routes.pages,
     event_routes.api,
     alert_routes.pages,
+    glossary_routes.pages,
+    glossary_routes.api,
+    story_routes.pages,
+    story_routes.api,
+    training_routes.pages,
+    training_routes.api,
     sharing_routes.api,
 )
 

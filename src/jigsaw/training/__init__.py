@@ -1,0 +1,1 @@
+"""Training mode (issue 8): a separate space with synthetic multi-agency scenarios."""
