@@ -541,3 +541,37 @@ def may_work_alert(
     if actor.kind is not ActorKind.USER or actor.organisation_id != organisation_id:
         return False
     return (assigned_to_id is not None and actor.id == assigned_to_id) or owner_role in actor.roles
+
+
+def may_manage_glossary(actor: Actor) -> bool:
+    """Whether the actor edits the partnership's glossary and term mappings (versioned, audited)."""
+    return actor.kind is ActorKind.USER and can(actor, Permission.GLOSSARY_MANAGE)
+
+
+def may_read_story(actor: Actor, *, author_id: uuid.UUID, published: bool) -> bool:
+    """Whether the actor reads a story: everyone once published; before, its author and moderators.
+
+    An unpublished story may still name a child, so it goes no further than those two.
+    """
+    if published and can(actor, Permission.STORY_READ):
+        return True
+    return actor.kind is ActorKind.USER and (
+        actor.id == author_id or can(actor, Permission.STORY_MODERATE)
+    )
+
+
+def may_moderate_stories(actor: Actor) -> bool:
+    """Whether the actor approves, returns or publishes stories (a person, never a system)."""
+    return actor.kind is ActorKind.USER and can(actor, Permission.STORY_MODERATE)
+
+
+def may_facilitate_training(actor: Actor, *, training_space: bool) -> bool:
+    """Whether the actor runs a training scenario and sees every agency's part of it.
+
+    Only inside a training space: the facilitator's whole view never exists on live data.
+    """
+    return (
+        training_space
+        and actor.kind is ActorKind.USER
+        and can(actor, Permission.TRAINING_FACILITATE)
+    )
