@@ -460,3 +460,45 @@ def test_a_reader_outside_any_organisation_sees_only_events_open_to_all() -> Non
     assert "holder" in own
     assert "shared" in own
     assert visible(policy.ChronologyScope(everything=True, organisation_id=None)) == "true"
+
+
+def test_stories_are_read_by_all_once_published_and_before_by_author_and_moderators(
+    uow: UnitOfWork, world: DemoWorld
+) -> None:
+    author = actor(uow, world, "dsl-oakfield")
+    officer = actor(uow, world, "police-officer")
+    moderator = actor(uow, world, "privacy-officer")
+    system = Actor.service_account(
+        uuid.uuid4(),
+        organisation_id=world.id("org:la"),
+        agency_kind=AgencyKind.CHILDRENS_SOCIAL_CARE,
+        permissions=frozenset({Permission.STORY_READ, Permission.STORY_MODERATE}),
+    )
+    for published in (False, True):
+        assert policy.may_read_story(author, author_id=author.id, published=published)
+        assert policy.may_read_story(moderator, author_id=author.id, published=published)
+    assert policy.may_read_story(officer, author_id=author.id, published=True)
+    assert not policy.may_read_story(officer, author_id=author.id, published=False)
+    assert policy.may_read_story(system, author_id=author.id, published=True)
+    assert not policy.may_read_story(system, author_id=author.id, published=False)
+    assert policy.may_moderate_stories(moderator)
+    assert not policy.may_moderate_stories(author)
+    assert not policy.may_moderate_stories(system)
+
+
+def test_the_glossary_is_kept_by_system_admins_and_training_runs_only_in_a_training_space(
+    uow: UnitOfWork, world: DemoWorld
+) -> None:
+    assert policy.may_manage_glossary(actor(uow, world, "system-admin"))
+    assert not policy.may_manage_glossary(actor(uow, world, "admin-oakfield"))
+    facilitator = Actor.user(
+        uuid.uuid4(),
+        organisation_id=world.id("org:la"),
+        agency_kind=AgencyKind.CHILDRENS_SOCIAL_CARE,
+        roles=frozenset({Role.TRAINING_FACILITATOR}),
+    )
+    assert policy.may_facilitate_training(facilitator, training_space=True)
+    assert not policy.may_facilitate_training(facilitator, training_space=False)
+    assert not policy.may_facilitate_training(
+        actor(uow, world, "mash-manager"), training_space=True
+    )
