@@ -67,6 +67,21 @@ def test_an_entry_about_a_childs_record_names_the_child(uow: UnitOfWork) -> None
     assert (user.subject_id, user.child_id, user.basis) == (None, None, None)
 
 
+def test_entries_written_together_each_name_their_own_child(uow: UnitOfWork) -> None:
+    # Events posted for several children in one batch: each entry names its event's child.
+    events, children, start = [uuid.uuid4(), uuid.uuid4()], [uuid.uuid4(), None], head_seq(uow)
+    with uow:
+        audit.record_many(uow, SYSTEM, "event:posted", subject_type="child_event",
+                          subject_ids=events, child_ids=children)  # fmt: skip
+        uow.commit()
+    assert [(r.subject_id, r.child_id) for r in rows(uow, start)] == list(
+        zip(events, children, strict=True)
+    )
+    with uow, pytest.raises(ValueError, match="zip"):
+        audit.record_many(uow, SYSTEM, "event:posted", subject_type="child_event",
+                          subject_ids=events, child_ids=children[:1])  # fmt: skip
+
+
 def test_overlong_request_details_are_cut_to_fit(uow: UnitOfWork) -> None:
     start = head_seq(uow)
     set_current_request(RequestContext("req-00000002", ip="f" * 60, user_agent="x" * 400))

@@ -99,6 +99,50 @@ class TestPosting:
         assert "Persistent absence" in page.text
 
     @pytest.mark.usefixtures("ruby")
+    def test_one_batch_matches_each_event_to_its_own_child_and_audits_each(
+        self,
+        client: TestClient,
+        uow: UnitOfWork,
+        world: DemoWorld,
+        ruby: uuid.UUID,
+        school_system: dict[str, str],
+    ) -> None:
+        school = world.id("org:school-1")
+        with uow:
+            # Known to the school by its own pupil number, which settles it whatever else
+            # the system sends (here a misspelt name and no date of birth).
+            sam = add_child(uow.session, given="Samuel", family="Adeyemi", born=date(2015, 2, 3),
+                            local_ids=(("PUPIL-0042", school),))  # fmt: skip
+            uow.commit()
+        results = post(
+            client,
+            school_system,
+            event("batch-1"),
+            event(
+                "batch-2",
+                child={"given_names": "Samule", "family_name": "Adeyemi", "local_id": "PUPIL-0042"},
+            ),
+            event(
+                "batch-3",
+                child={
+                    "given_names": "Nobody",
+                    "family_name": "Known",
+                    "date_of_birth": "2014-01-01",
+                },
+            ),
+        )
+        assert [r["match_state"] for r in results] == ["matched", "matched", "unmatched"]
+        rows = [stored(uow, r["event_id"]) for r in results]
+        assert [row.child_id for row in rows] == [ruby, sam, None]
+        with uow:
+            entries = {
+                e.subject_id: e.child_id
+                for e in uow.session.scalars(
+                    select(AuditEvent).where(AuditEvent.action == "event:posted")
+                )
+            }
+        assert entries == {rows[0].id: ruby, rows[1].id: sam}
+
     def test_sending_the_same_event_again_is_a_replay_and_a_changed_one_is_refused(
         self, client: TestClient, uow: UnitOfWork, school_system: dict[str, str]
     ) -> None:

@@ -1,7 +1,7 @@
 """Writing the audit log: entries inside the caller's transaction, and signed checkpoints."""
 
 import uuid
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from datetime import timedelta
 from typing import Any
 
@@ -71,17 +71,23 @@ def record_many(
     subject_type: str,
     subject_ids: Iterable[uuid.UUID | None],
     child_id: uuid.UUID | None = None,
+    child_ids: Sequence[uuid.UUID | None] | None = None,
     basis: AccessBasis | None = None,
     basis_id: uuid.UUID | None = None,
 ) -> None:
-    """Add one entry per subject, chained in order, in one statement (bulk loads, lists)."""
+    """Add one entry per subject, chained in order, in one statement (bulk loads, lists).
+
+    ``child_ids``, one per subject, when each subject is about a different child (events
+    posted for several children); otherwise ``child_id`` for them all.
+    """
     subjects = list(subject_ids)
     if not subjects:
         return
     connection = uow.session.connection()
     head_seq, head_hash = connection.execute(_LOCK_HEAD).one()
     common = _common_values(actor, action, subject_type, basis, basis_id)
-    rows = _chain_rows(head_seq, head_hash, common, subjects, child_id)
+    children = child_ids if child_ids is not None else [child_id] * len(subjects)
+    rows = _chain_rows(head_seq, head_hash, common, subjects, children)
     insert_many(uow.session, EVENTS, rows)
     connection.execute(_MOVE_HEAD, {"new_seq": rows[-1]["seq"], "new_hash": rows[-1]["hash"]})
 
@@ -117,7 +123,7 @@ def _chain_rows(
     prev_hash: str,
     common: dict[str, Any],
     subjects: list[uuid.UUID | None],
-    child_id: uuid.UUID | None,
+    child_ids: Sequence[uuid.UUID | None],
 ) -> list[dict[str, Any]]:
     """The rows to insert after ``seq``, each hashed over its canonical serialisation."""
     basis = common["basis"]
@@ -127,11 +133,11 @@ def _chain_rows(
               common["action"], common["subject_type"])  # fmt: skip
     after = (basis.value if basis else None, uuid_text(common["basis_id"]),
              common["request_id"], common["ip_address"], common["user_agent"])  # fmt: skip
-    subject_is_child = child_id is None and common["subject_type"] == "child"
+    is_child = common["subject_type"] == "child"
     rows = []
-    for subject_id in subjects:
+    for subject_id, child_id in zip(subjects, child_ids, strict=True):
         seq += 1
-        child = subject_id if subject_is_child else child_id
+        child = subject_id if is_child and child_id is None else child_id
         digest = entry_hash(
             (seq, prev_hash, *before, uuid_text(subject_id), uuid_text(child), *after)
         )

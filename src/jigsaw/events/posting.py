@@ -136,6 +136,10 @@ def _post(
     waiting: list[dict[str, object]] = []
     matched: list[tuple[uuid.UUID, uuid.UUID]] = []
     seen: dict[str, Accepted] = {}
+    # Match the batch's new events in one go (three queries, not three an event).
+    new = [e for e in events if e.source_event_id not in known and not check_posted(e, now=now)]
+    people = search.candidates_for_many(session, [_person(e.child) for e in new], organisation_id)
+    candidates_of = {id(event): found for event, found in zip(new, people, strict=True)}
     for event in events:
         if problems := check_posted(event, now=now):
             results.append(Accepted(event.source_event_id, None, None, problems=problems))
@@ -147,7 +151,7 @@ def _post(
             results.append(seen[event.source_event_id])
             continue
         event_id = uuid.uuid4()
-        candidates = search.candidates_for(session, _person(event.child), organisation_id)
+        candidates = candidates_of[id(event)]
         child_id = surely(candidates)
         state = (
             MatchState.MATCHED if child_id else
@@ -177,9 +181,9 @@ def _post(
         tables = Base.metadata.tables
         insert_many(session, tables[ChildEvent.__tablename__], rows)
         insert_many(session, tables[EventWaiting.__tablename__], waiting)
-        for event_id, child_id in matched:
-            audit.record(uow, actor, "event:posted", subject_type="child_event",
-                         subject_id=event_id, child_id=child_id)  # fmt: skip
+        audit.record_many(uow, actor, "event:posted", subject_type="child_event",
+                          subject_ids=[e for e, _ in matched],
+                          child_ids=[c for _, c in matched])  # fmt: skip
         unmatched = [a.event_id for a in seen.values() if a.child_id is None]
         audit.record_many(uow, actor, "event:posted_unmatched", subject_type="child_event",
                           subject_ids=unmatched)  # fmt: skip
