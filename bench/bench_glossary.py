@@ -1,8 +1,8 @@
 """Reading in your own words: finding glossary terms in a long narrative (issue 8).
 
-A 5,000-word case narrative, written from the sentences practitioners write, read against
-1,000 glossary terms: the packaged glossary's forms and made-up terms of the same shapes
-(acronyms, two- and three-word phrases) to reach 1,000. The target: at most 5 ms.
+A 5,000-word case narrative, written from the sentences practitioners write, annotated for
+a police reader against 1,000 glossary terms: the packaged glossary and made-up terms of the
+same shapes (acronyms, two- and three-word phrases) to reach 1,000. The target: at most 5 ms.
 """
 
 import random
@@ -11,8 +11,10 @@ import time
 from collections.abc import Callable
 
 from harness import Figure, Measurement
-
-from jigsaw.glossary.recognition import Recogniser
+from jigsaw.glossary.reading import Reader
+from jigsaw.glossary.rules import AgencyGroup, Term
+from jigsaw.glossary.terms import packaged_terms
+from jigsaw.glossary.views import pieces_html
 
 WORDS = 5_000
 TERMS = 1_000
@@ -48,28 +50,31 @@ GLOSSARY_WORDS = (
 )  # fmt: skip
 
 
-def packaged_forms() -> list[tuple[str, str, bool]]:
-    """The packaged glossary's forms, where the glossary package provides them."""
-    try:
-        from jigsaw.glossary import terms  # noqa: PLC0415 - present once the glossary lands
-    except ImportError:
-        return []
-    return list(terms.packaged_forms())
-
-
-def thousand_terms(rng: random.Random) -> list[tuple[str, str, bool]]:
-    forms = packaged_forms()
-    keys = {key for _, key, _ in forms}
+def thousand_terms(rng: random.Random) -> list[Term]:
+    """The packaged glossary and made-up terms of the same shapes, 1,000 in all."""
+    terms = list(packaged_terms())
+    keys = {term.key for term in terms}
     letters = "ABCDEFGHJKLMNPRSTVWXYZ"
-    while len(keys) < TERMS:
-        key = f"made-up-{len(keys)}"
+    while len(terms) < TERMS:
+        key = f"made-up-{len(terms)}"
         if rng.random() < 0.5:  # noqa: PLR2004 - half acronyms, half phrases
             written = "".join(rng.choice(letters) for _ in range(rng.choice((3, 4, 5))))
         else:
             written = " ".join(rng.sample(GLOSSARY_WORDS, rng.choice((2, 3))))
-        forms.append((written, key, False))
+        if key in keys:
+            continue
         keys.add(key)
-    return forms
+        terms.append(
+            Term(
+                key=key,
+                term=written,
+                definition=f"What {written} means.",
+                forms=(written,),
+                used_by=(AgencyGroup.SOCIAL_CARE,),
+                nearest=((AgencyGroup.POLICE, f"the police's {written}"),),
+            )
+        )
+    return terms
 
 
 def narrative(rng: random.Random) -> str:
@@ -100,31 +105,34 @@ def timed(work: Callable[[], object]) -> list[float]:
 
 def measure() -> list[Figure]:
     rng = random.Random(8)
-    forms = thousand_terms(rng)
+    terms = thousand_terms(rng)
     text = narrative(rng)
-    recogniser = Recogniser.build(forms)
-    found = recogniser.find(text)
-    samples = timed(lambda: recogniser.find(text))
+    reader = Reader(terms, version=1)
+    found = reader.explain(text, AgencyGroup.POLICE)
+    samples = timed(lambda: pieces_html(reader.explain(text, AgencyGroup.POLICE)))
+    finding = timed(lambda: reader._recogniser.find(text))
     p50, p99 = statistics.median(samples), percentile(samples, 0.99)
-    terms = len({key for _, key, _ in forms})
-    size = f"{len(text.split()):,} words, {terms:,} terms"
+    size = f"{len(text.split()):,} words, {len(terms):,} terms"
     return [
-        Figure(f"terms found, {size}", f"{len(found):,}"),
-        Figure(f"find p50, {size}", f"{p50:.2f} ms"),
+        Figure(f"terms found, {size}", f"{sum(1 for p in found if p.explanation):,}"),
+        Figure(f"finding alone p50, {size}", f"{statistics.median(finding):.2f} ms"),
+        Figure(f"annotate p50, {size}", f"{p50:.2f} ms"),
         Figure(
-            f"find p99, {size}", f"{p99:.2f} ms", f"<= {TARGET_MS:g} ms", met=p99 <= TARGET_MS
+            f"annotate p99, {size}", f"{p99:.2f} ms", f"<= {TARGET_MS:g} ms", met=p99 <= TARGET_MS
         ),
     ]
 
 
 BENCHMARKS = [
     Measurement(
-        "glossary: find terms in a narrative",
+        "glossary: annotate a narrative",
         measure,
         how=(
-            "Recogniser.find over a 5,000-word narrative of practitioners' sentences against"
-            " 1,000 terms (the packaged glossary's forms and made-up terms of the same shapes),"
-            f" {RUNS} runs after a warm-up, in one process."
+            "A 5,000-word narrative of practitioners' sentences annotated for a police reader"
+            " against 1,000 terms (the packaged glossary and made-up terms of the same shapes):"
+            " every term found, explained in police words and rendered as its inline disclosure"
+            f" (Reader.explain, then views.pieces_html), {RUNS} runs after a warm-up, in one"
+            ' process. "Finding alone" is the recogniser\'s share.'
         ),
     )
 ]

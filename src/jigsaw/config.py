@@ -93,6 +93,12 @@ class Settings(BaseSettings):
         "default when unset.",
         validation_alias=AliasChoices("JIGSAW_MATCHING_MODEL", "matching_model_path"),
     )
+    training_space: str | None = Field(
+        default=None,
+        description="Set by `jigsaw training serve`: the training space served. Its pages say "
+        "so even if the database cannot be reached at start-up (the database's own mark is "
+        "read first).",
+    )
     log_level: str = "INFO"
     log_json: bool | None = Field(
         default=None, description="JSON log lines; defaults to on in production."

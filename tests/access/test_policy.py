@@ -466,6 +466,7 @@ def test_stories_are_read_by_all_once_published_and_before_by_author_and_moderat
     uow: UnitOfWork, world: DemoWorld
 ) -> None:
     author = actor(uow, world, "dsl-oakfield")
+    assert author.id is not None
     officer = actor(uow, world, "police-officer")
     moderator = actor(uow, world, "privacy-officer")
     system = Actor.service_account(

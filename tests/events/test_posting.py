@@ -98,7 +98,6 @@ class TestPosting:
         assert "ABS-WK" in page.text
         assert "Persistent absence" in page.text
 
-    @pytest.mark.usefixtures("ruby")
     def test_one_batch_matches_each_event_to_its_own_child_and_audits_each(
         self,
         client: TestClient,
@@ -143,6 +142,7 @@ class TestPosting:
             }
         assert entries == {rows[0].id: ruby, rows[1].id: sam}
 
+    @pytest.mark.usefixtures("ruby")
     def test_sending_the_same_event_again_is_a_replay_and_a_changed_one_is_refused(
         self, client: TestClient, uow: UnitOfWork, school_system: dict[str, str]
     ) -> None:

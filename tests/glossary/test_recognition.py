@@ -117,9 +117,7 @@ class TestPunctuation:
             ("CP/plan", "cp-plan"),
         ]
 
-    def test_a_term_does_not_run_across_a_sentence_or_a_comma(
-        self, recogniser: Recogniser
-    ) -> None:
+    def test_a_term_does_not_run_across_a_sentence_or_a_comma(self, recogniser: Recogniser) -> None:
         text = "He is a child in. Need more? A child, in need"
         assert words(recogniser, text) == []
 
@@ -157,7 +155,7 @@ class TestOverlaps:
 
     def test_two_terms_with_one_form_are_both_kept(self) -> None:
         recogniser = Recogniser.build([("LAC", "lac", False), ("LAC", "looked-after", False)])
-        assert recogniser.forms == 2  # noqa: PLR2004 - two terms share the form
+        assert recogniser.forms == 2
         assert [f.key for f in recogniser.find("LAC")] == ["lac"]
 
 

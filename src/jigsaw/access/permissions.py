@@ -64,6 +64,8 @@ TOKEN_PERMISSIONS = frozenset(
         # A council's reporting system reads the MASH's measures (counts, no child's details).
         Permission.MEASURES_READ,
         Permission.ROSTER_LINK,
+        # An agency's system shows the partnership's published stories.
+        Permission.STORY_READ,
         Permission.SUMMARY_READ,
     }
 )

@@ -14,6 +14,7 @@ from jigsaw.demo import cli as demo_cli
 from jigsaw.guidance import cli as guidance_cli
 from jigsaw.jobs import cli as jobs_cli
 from jigsaw.linking import cli as linking_cli
+from jigsaw.training import cli as training_cli
 from jigsaw.web.server import DEFAULT_HOST, default_port, run_server
 
 app = typer.Typer(
@@ -29,6 +30,7 @@ app.add_typer(jobs_cli.app, name="jobs")
 app.add_typer(children_cli.app, name="children")
 app.add_typer(guidance_cli.app, name="guidance")
 app.add_typer(keys_cli.app, name="keys")
+app.add_typer(training_cli.app, name="training")
 app.command(name="link", help=linking_cli.HELP)(linking_cli.link)
 app.command(name="demo")(demo_cli.demo)
 app.command(name="demo-code")(demo_cli.demo_code)

@@ -19,6 +19,7 @@ from jigsaw.demo.generator import DemoPartnership, generate_partnership
 from jigsaw.demo.loader import LOAD_STEPS, load_partnership, persona_authenticator_keys
 from jigsaw.demo.mash import load_mash
 from jigsaw.demo.rosters import write_rosters
+from jigsaw.demo.stories import load_stories
 from jigsaw.guidance.library import FlowLibrary
 from jigsaw.web.server import default_port, run_server
 
@@ -74,6 +75,10 @@ def demo(
                                  now=clock.now())  # fmt: skip
             console.print(f"Posted {events:,} events from the agencies' systems: three years "
                           "for a few children, and an alert from each rule.")  # fmt: skip
+            stories = load_stories(UnitOfWork(make_session_factory(engine)), partnership,
+                                   now=clock.now())  # fmt: skip
+            console.print(f"Told {stories} stories of sharing: most published, one waiting for "
+                          "the moderator, one the anonymisation check blocked.")  # fmt: skip
         keys = persona_authenticator_keys(
             UnitOfWork(make_session_factory(engine)),
             partnership=partnership,

@@ -26,6 +26,7 @@ from jigsaw.core import encryption
 from jigsaw.core.db import make_engine, make_session_factory
 from jigsaw.core.errors import Conflict, Invalid, JigsawError, NotFound, PermissionDenied
 from jigsaw.core.logging import configure_logging
+from jigsaw.core.uow import UnitOfWork
 from jigsaw.events import routes as event_routes
 from jigsaw.glossary import routes as glossary_routes
 from jigsaw.guidance.library import FlowLibrary
@@ -37,6 +38,7 @@ from jigsaw.notifications import routes as notification_routes
 from jigsaw.privacy import routes as privacy_routes
 from jigsaw.sharing import routes as sharing_routes
 from jigsaw.stories import routes as story_routes
+from jigsaw.training import get_training_mark
 from jigsaw.training import routes as training_routes
 from jigsaw.web import routes
 from jigsaw.web.auth import (
@@ -137,6 +139,11 @@ def create_app(
     app.state.engine = engine
     app.state.session_factory = session_factory or make_session_factory(app.state.engine)
     app.state.templates = make_templates(settings)
+    # A training space says so on every page (issue 8): its mark is read once, at start-up.
+    app.state.training = get_training_mark(
+        UnitOfWork(app.state.session_factory), configured=settings.training_space
+    )
+    app.state.templates.env.globals["training"] = app.state.training
     app.state.secret_key = settings.secret("secret_key")
     app.state.session_rules = session_rules(settings)
     # The deployment's own flows in <data dir>/guidance replace or add to the packaged ones.

@@ -15,6 +15,7 @@ from jigsaw.access import policy
 from jigsaw.access.permissions import Permission
 from jigsaw.config import Environment, Settings
 from jigsaw.core.uow import UnitOfWork
+from jigsaw.glossary.views import reading_context
 from jigsaw.notifications import count_unread_notifications
 from jigsaw.privacy.services import count_break_glass_waiting
 from jigsaw.web.auth import current_viewer
@@ -51,7 +52,7 @@ def make_templates(settings: Settings) -> Jinja2Templates:
         version=__version__,
         environment_label=ENVIRONMENT_LABELS[settings.environment],
     )
-    return Jinja2Templates(env=env, context_processors=[page_context])
+    return Jinja2Templates(env=env, context_processors=[page_context, reading_context])
 
 
 # The service navigation: (label, path, permission needed; None for any signed-in user).
