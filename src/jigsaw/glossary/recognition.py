@@ -18,12 +18,14 @@ Nothing is rewritten: each ``Found`` is a span of the author's own text.
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field
-from itertools import accumulate, pairwise
-from typing import Final
+from itertools import accumulate, compress, count, pairwise
+from typing import Final, NamedTuple
 
 # A word: letters (with apostrophes inside, "LAC's"), or digits. Underscore is neither.
 _WORD: Final = re.compile(r"[^\W\d_]+(?:['\u2019][^\W\d_]+)*|\d+")
 _SPLIT: Final = re.compile(f"({_WORD.pattern})")
+# The same on lower-case ASCII text, a third faster (most narratives are plain ASCII).
+_SPLIT_ASCII: Final = re.compile(r"([a-z]+(?:'[a-z]+)*|[0-9]+)")
 _APOSTROPHE_MARKS: Final = "'\u2019"
 _APOSTROPHES: Final = str.maketrans("", "", _APOSTROPHE_MARKS)
 # What may stand between two words of one term (spaces and one line break, a hyphen or
@@ -32,9 +34,11 @@ _SOFT: Final = frozenset(" \t\u00a0\r\n-/\u2013")
 _SPELLED: Final = frozenset("&+")
 
 
-@dataclass(frozen=True, slots=True)
-class Found:
-    """One term found: ``text[start:end]`` is what the author wrote."""
+class Found(NamedTuple):
+    """One term found: ``text[start:end]`` is what the author wrote.
+
+    A named tuple: a page may find hundreds, and these are made fastest.
+    """
 
     start: int
     end: int
@@ -54,6 +58,9 @@ class _Form:
 class _Node:
     children: dict[str, "_Node"] = field(default_factory=dict)
     forms: list[_Form] = field(default_factory=list)
+    # The node's first form when any case and plain spacing fit it (most forms): then the
+    # words as written need no checks.
+    plain: _Form | None = None
 
 
 def _words(text: str) -> list[tuple[int, int, str]]:
@@ -71,6 +78,19 @@ def _symbols(gap: str) -> str | None:
         elif char not in _SOFT and char != ".":
             return None
     return spelled
+
+
+def _plural_in(word: str, children: dict[str, "_Node"]) -> bool:
+    """Whether a word ending in "s" may be the plural of one of these."""
+    return any(base in children for base, _ in _plural_bases(word))
+
+
+def _joining(gap: str, before: str, after: str) -> str | None:
+    """The symbols a gap spells out between two words of one term, or None if it ends it."""
+    if gap == " ":
+        return ""
+    spelled = _symbols(gap)
+    return spelled if spelled is not None and _full_stop_fits(gap, before, after) else None
 
 
 def _full_stop_fits(gap: str, before: str, after: str) -> bool:
@@ -135,6 +155,8 @@ class Recogniser:
         if all(existing.words != form.words or existing.key != key for existing in node.forms):
             node.forms.append(form)
             self.forms += 1
+            if len(node.forms) == 1 and not match_case and not any(form.symbols):
+                node.plain = form
 
     def find(self, text: str) -> list[Found]:
         """Every term in ``text``, left to right, the longest where two overlap."""
@@ -172,35 +194,63 @@ class _Reading:
     when a term may start.
     """
 
-    __slots__ = ("_offsets", "_parts", "_root", "_starts", "_text")
+    __slots__ = ("_apostrophes", "_offsets", "_parts", "_root", "_starts", "_text")
 
     def __init__(self, root: _Node, starts: frozenset[str], text: str) -> None:
         self._root = root
         self._starts = starts
         self._text = text
-        self._parts = _SPLIT.split(_lowered(text))
+        lowered = _lowered(text)
+        self._apostrophes = "'" in lowered
+        self._parts = (_SPLIT_ASCII if lowered.isascii() else _SPLIT).split(lowered)
         self._offsets: list[int] | None = None
 
     def found(self) -> list[Found]:
         words = self._parts[1::2]
-        # One set lookup a word: the first words of forms and their plurals, built once.
-        # (Apostrophes are all "'" in the lowered text; few words have one.)
-        starts_with = self._starts
-        starts = [
-            i
-            for i, word in enumerate(words)
-            if word in starts_with or ("'" in word and word.replace("'", "") in starts_with)
-        ]
+        # One set lookup a word, looped in C: the first words of forms and their plurals.
+        starts = list(compress(count(), map(self._starts.__contains__, words)))
+        if self._apostrophes:
+            # Apostrophes are all "'" in the lowered text; few words have one.
+            marked = (i for i, word in enumerate(words) if "'" in word)
+            starts = sorted({*starts, *(i for i in marked
+                                        if words[i].replace("'", "") in self._starts)})  # fmt: skip
+        children = self._root.children
         found: list[Found] = []
         after = 0
         for first in starts:
             if first < after:
                 continue
+            # Most starts settle on the next word: no longer term goes on with it. Then a
+            # plainly written one-word term is found, or nothing, without a walk (unless the
+            # word may be another term's plural: "CPs").
+            word = words[first]
+            node = children.get(word)
+            if (
+                node is not None
+                and not (word[-1] == "s" and _plural_in(word, children))
+                and not self._goes_on(node, first + 1)
+            ):
+                if node.plain is not None:
+                    start, end = self._span(first)
+                    found.append(_with_possessive(self._text, Found(start, end, node.plain.key)))
+                    after = first + 1
+                    continue
+                if not node.forms:
+                    continue
             best = self._longest_from(first, len(words))
             if best is not None:
                 found.append(_with_possessive(self._text, best[0]))
                 after = best[1]
         return found
+
+    def _goes_on(self, node: _Node, index: int) -> bool:
+        """Whether word ``index`` may continue a term from ``node`` (gaps not yet checked)."""
+        if not node.children or index * 2 + 1 >= len(self._parts):
+            return False
+        word = self._parts[index * 2 + 1]
+        if "'" in word:
+            word = word.replace("'", "")
+        return word in node.children or (word[-1] == "s" and _plural_in(word, node.children))
 
     def _span(self, index: int) -> tuple[int, int]:
         """Where word ``index`` is in the text."""
@@ -217,23 +267,26 @@ class _Reading:
         best: tuple[int, _Form] | None = None
         children = self._root.children
         gaps: list[str] = []
+        spelled_out = False  # whether a gap so far held a symbol ("A&E")
         previous = ""
         for j in range(first, count):
             word = parts[2 * j + 1]
             if "'" in word:
                 word = word.replace("'", "")
             if j > first:
-                gap = parts[2 * j]
-                if gap == " ":
-                    gaps.append("")
-                else:
-                    spelled = _symbols(gap)
-                    if spelled is None or not _full_stop_fits(gap, previous, word):
-                        break
-                    gaps.append(spelled)
+                spelled = _joining(parts[2 * j], previous, word)
+                if spelled is None:
+                    break
+                gaps.append(spelled)
+                spelled_out = spelled_out or bool(spelled)
             previous = word
             node = children.get(word)
-            exact = self._matching(node.forms, first, j, gaps, 0) if node and node.forms else None
+            if node is None:
+                exact = None
+            elif node.plain is not None and not spelled_out:
+                exact = node.plain
+            else:
+                exact = self._matching(node.forms, first, j, gaps, 0) if node.forms else None
             # A plural or possessive can only end a form. After capitals it beats a form
             # spelled the same ("CPs" is more CP plans than the CPS).
             if word[-1] == "s" and (exact is None or exact.acronym or word[:-1] in children):
