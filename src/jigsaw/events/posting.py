@@ -137,11 +137,12 @@ def _post(
     matched: list[tuple[uuid.UUID, uuid.UUID]] = []
     seen: dict[str, Accepted] = {}
     # Match the batch's new events in one go (three queries, not three an event).
-    new = [e for e in events if e.source_event_id not in known and not check_posted(e, now=now)]
+    problems_of = {id(e): check_posted(e, now=now) for e in events}
+    new = [e for e in events if e.source_event_id not in known and not problems_of[id(e)]]
     people = search.candidates_for_many(session, [_person(e.child) for e in new], organisation_id)
     candidates_of = {id(event): found for event, found in zip(new, people, strict=True)}
     for event in events:
-        if problems := check_posted(event, now=now):
+        if problems := problems_of[id(event)]:
             results.append(Accepted(event.source_event_id, None, None, problems=problems))
             continue
         if (earlier := known.get(event.source_event_id)) is not None:
