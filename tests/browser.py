@@ -12,6 +12,7 @@ import socket
 import threading
 import time
 from collections.abc import Iterator
+from contextlib import contextmanager
 from datetime import date
 from functools import cache
 from pathlib import Path
@@ -20,6 +21,7 @@ from typing import Any
 import pytest
 import uvicorn
 from playwright.sync_api import Browser, ConsoleMessage, Page, sync_playwright
+from sqlalchemy import Engine
 
 from jigsaw import migrations
 from jigsaw.access.actor import Actor
@@ -83,28 +85,37 @@ def chromium() -> Iterator[Browser]:
 @pytest.fixture(scope="module")
 def live(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[str, DemoWorld]]:
     """Jigsaw served by uvicorn on a free port, on a SQLite database with demo data."""
-    data_dir = tmp_path_factory.mktemp("live")
-    settings = Settings(data_dir=data_dir, database_url=f"sqlite:///{data_dir / 'live.db'}")
+    settings, engine, world = demo_database(tmp_path_factory, "live", jobs_in_process=True)
+    with serving(settings, engine) as base:
+        yield base, world
+    engine.dispose()
+
+
+def demo_database(
+    tmp_path_factory: pytest.TempPathFactory, name: str, *, jobs_in_process: bool
+) -> tuple[Settings, Engine, DemoWorld]:
+    """A new SQLite database in its own data dir, migrated, with the demo partnership."""
+    data_dir = tmp_path_factory.mktemp(name)
+    settings = Settings(data_dir=data_dir, database_url=f"sqlite:///{data_dir / 'live.db'}",
+                        jobs_in_process=jobs_in_process)  # fmt: skip
     engine = make_engine(settings.sqlalchemy_url)
     migrations.upgrade(engine)
     partnership = generate_partnership(seed=7, children=DEMO_CHILDREN, today=date.today())  # noqa: DTZ011
     uow = UnitOfWork(make_session_factory(engine))
     secret_key = settings.secret("secret_key")
-    load_partnership(
-        uow,
-        Actor.system("test:browser"),
-        partnership=partnership,
-        password=PASSWORD,
-        secret_key=secret_key,
-    )
+    load_partnership(uow, Actor.system("test:browser"), partnership=partnership,
+                     password=PASSWORD, secret_key=secret_key)  # fmt: skip
     world = DemoWorld(
         partnership, persona_authenticator_keys(uow, partnership=partnership, secret_key=secret_key)
     )
-    port = _free_port()
-    config = uvicorn.Config(
-        create_app(settings, engine=engine), host="127.0.0.1", port=port, log_config=None
-    )
-    server = uvicorn.Server(config)
+    return settings, engine, world
+
+
+@contextmanager
+def serving(settings: Settings, engine: Engine) -> Iterator[str]:
+    """Jigsaw served by uvicorn in a thread on a free port, for as long as the block runs."""
+    server = uvicorn.Server(uvicorn.Config(create_app(settings, engine=engine), host="127.0.0.1",
+                                           port=_free_port(), log_config=None))  # fmt: skip
     thread = threading.Thread(target=server.run, daemon=True)
     thread.start()
     deadline = time.monotonic() + 10
@@ -112,10 +123,11 @@ def live(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[str, DemoWo
         if time.monotonic() > deadline:
             pytest.fail("the test server did not start within 10 seconds")
         time.sleep(0.05)
-    yield f"http://127.0.0.1:{port}", world
-    server.should_exit = True
-    thread.join(timeout=10)
-    engine.dispose()
+    try:
+        yield f"http://127.0.0.1:{server.config.port}"
+    finally:
+        server.should_exit = True
+        thread.join(timeout=10)
 
 
 @pytest.fixture(scope="module")

@@ -2,40 +2,33 @@
 event, and takes it to a strategy discussion as a PDF, whose pages are turned into PNGs."""
 
 import random
-import threading
-import time
 import uuid
 from collections.abc import Iterator
-from datetime import UTC, date, datetime, timedelta
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pypdfium2 as pdfium  # type: ignore[import-untyped]
 import pytest
-import uvicorn
 from playwright.sync_api import Browser, Page
 
-from jigsaw import migrations
 from jigsaw.access.actor import Actor
 from jigsaw.access.permissions import Permission
 from jigsaw.access.vocabulary import AgencyKind
-from jigsaw.config import Settings
-from jigsaw.core.db import make_engine, make_session_factory
+from jigsaw.core.db import make_session_factory
 from jigsaw.core.uow import UnitOfWork
-from jigsaw.demo import DemoChild, generate_partnership
-from jigsaw.demo.loader import load_partnership, persona_authenticator_keys
+from jigsaw.demo import DemoChild
 from jigsaw.events.posting import post_events
 from jigsaw.events.rules import Identity, PostedEvent
 from jigsaw.events.services import record
-from jigsaw.web.app import create_app
 from tests.browser import (
-    DEMO_CHILDREN,
     SCREENSHOTS,
-    _free_port,
     assert_accessible,
+    demo_database,
     screenshot,
+    serving,
     sign_in,
 )
-from tests.demo_world import PASSWORD, DemoWorld
+from tests.demo_world import DemoWorld
 
 pytestmark = pytest.mark.browser
 # What each agency records about the child, as (category, its own code, words, shared with).
@@ -66,31 +59,13 @@ EVENTS = 260  # more than a page (200), so "Show earlier events" is there
 @pytest.fixture(scope="module")
 def live(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[str, DemoWorld]]:
     """Jigsaw served live on the demo partnership, one child with a long history."""
-    data_dir = tmp_path_factory.mktemp("live-chronology")
-    settings = Settings(data_dir=data_dir, database_url=f"sqlite:///{data_dir / 'live.db'}",
-                        jobs_in_process=False)  # fmt: skip
-    engine = make_engine(settings.sqlalchemy_url)
-    migrations.upgrade(engine)
-    partnership = generate_partnership(seed=7, children=DEMO_CHILDREN, today=date.today())  # noqa: DTZ011
-    uow = UnitOfWork(make_session_factory(engine))
-    secret_key = settings.secret("secret_key")
-    load_partnership(uow, Actor.system("test:browser"), partnership=partnership,
-                     password=PASSWORD, secret_key=secret_key)  # fmt: skip
-    world = DemoWorld(
-        partnership, persona_authenticator_keys(uow, partnership=partnership, secret_key=secret_key)
+    settings, engine, world = demo_database(
+        tmp_path_factory, "live-chronology", jobs_in_process=False
     )
+    uow = UnitOfWork(make_session_factory(engine))
     two_years(uow, world, allocated(world))
-    server = uvicorn.Server(uvicorn.Config(create_app(settings, engine=engine), host="127.0.0.1",
-                                           port=_free_port(), log_config=None))  # fmt: skip
-    thread = threading.Thread(target=server.run, daemon=True)
-    thread.start()
-    deadline = time.monotonic() + 10
-    while not server.started:
-        assert time.monotonic() < deadline, "the test server did not start within 10 seconds"
-        time.sleep(0.05)
-    yield f"http://127.0.0.1:{server.config.port}", world
-    server.should_exit = True
-    thread.join(timeout=10)
+    with serving(settings, engine) as base:
+        yield base, world
     engine.dispose()
 
 

@@ -4,27 +4,23 @@
 alone, and axe-core finds no serious or critical problem with the explanations open.
 """
 
-import threading
-import time
 import uuid
 from collections.abc import Iterator
-from datetime import date
 
 import pytest
-import uvicorn
 from playwright.sync_api import Browser, Page
 
-from jigsaw import migrations
-from jigsaw.access.actor import Actor
-from jigsaw.config import Settings
-from jigsaw.core.db import make_engine, make_session_factory
+from jigsaw.core.db import make_session_factory
 from jigsaw.core.uow import UnitOfWork
-from jigsaw.demo import generate_partnership
-from jigsaw.demo.loader import load_partnership, persona_authenticator_keys
-from jigsaw.web.app import create_app
-from tests.browser import DEMO_CHILDREN, _free_port, assert_accessible, screenshot, sign_in
+from tests.browser import (
+    assert_accessible,
+    demo_database,
+    screenshot,
+    serving,
+    sign_in,
+)
 from tests.children.helpers import actor
-from tests.demo_world import PASSWORD, DemoWorld
+from tests.demo_world import DemoWorld
 from tests.glossary.helpers import police_receive_concerns, share_with_police
 
 pytestmark = pytest.mark.browser
@@ -36,32 +32,14 @@ MOST_TABS = 80
 @pytest.fixture(scope="module")
 def live(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[str, DemoWorld, uuid.UUID]]:
     """Jigsaw served live on the demo partnership, with the social worker's concern sent."""
-    data_dir = tmp_path_factory.mktemp("live-glossary")
-    settings = Settings(data_dir=data_dir, database_url=f"sqlite:///{data_dir / 'live.db'}",
-                        jobs_in_process=False)  # fmt: skip
-    engine = make_engine(settings.sqlalchemy_url)
-    migrations.upgrade(engine)
-    partnership = generate_partnership(seed=7, children=DEMO_CHILDREN, today=date.today())  # noqa: DTZ011
-    uow = UnitOfWork(make_session_factory(engine))
-    secret_key = settings.secret("secret_key")
-    load_partnership(uow, Actor.system("test:browser"), partnership=partnership,
-                     password=PASSWORD, secret_key=secret_key)  # fmt: skip
-    world = DemoWorld(
-        partnership, persona_authenticator_keys(uow, partnership=partnership, secret_key=secret_key)
+    settings, engine, world = demo_database(
+        tmp_path_factory, "live-glossary", jobs_in_process=False
     )
+    uow = UnitOfWork(make_session_factory(engine))
     police_receive_concerns(uow, world)
     concern = share_with_police(uow, world, actor(uow, world, "social-worker"))
-    server = uvicorn.Server(uvicorn.Config(create_app(settings, engine=engine), host="127.0.0.1",
-                                           port=_free_port(), log_config=None))  # fmt: skip
-    thread = threading.Thread(target=server.run, daemon=True)
-    thread.start()
-    deadline = time.monotonic() + 10
-    while not server.started:
-        assert time.monotonic() < deadline, "the test server did not start within 10 seconds"
-        time.sleep(0.05)
-    yield f"http://127.0.0.1:{server.config.port}", world, concern.id
-    server.should_exit = True
-    thread.join(timeout=10)
+    with serving(settings, engine) as base:
+        yield base, world, concern.id
     engine.dispose()
 
 

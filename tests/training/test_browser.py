@@ -2,13 +2,10 @@
 facilitator. The school's participant cannot see the police participant's information until
 it is shared. Every page says it is training, not live data."""
 
-import threading
-import time
 from collections.abc import Iterator
 from datetime import date
 
 import pytest
-import uvicorn
 from playwright.sync_api import Browser, Page
 from typer.testing import CliRunner
 
@@ -21,8 +18,7 @@ from jigsaw.demo.loader import persona_authenticator_keys
 from jigsaw.training import spaces
 from jigsaw.training.partnership import partnership_of
 from jigsaw.training.reading import packaged_scenarios
-from jigsaw.web.app import create_app
-from tests.browser import _free_port, assert_accessible, screenshot, sign_in
+from tests.browser import assert_accessible, screenshot, serving, sign_in
 from tests.demo_world import PASSWORD, DemoWorld
 from tests.training.helpers import DA_WORDS, KEY
 
@@ -51,21 +47,12 @@ def training(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[str, De
         settings = spaces.space_settings(space, get_settings())
     get_settings.cache_clear()
     engine = make_engine(settings.sqlalchemy_url)
-    server = uvicorn.Server(uvicorn.Config(create_app(settings, engine=engine), host="127.0.0.1",
-                                           port=_free_port(), log_config=None))  # fmt: skip
     partnership = partnership_of(KEY, packaged_scenarios()[KEY], today=date.today())  # noqa: DTZ011
     keys = persona_authenticator_keys(UnitOfWork(make_session_factory(engine)),
                                       partnership=partnership,
                                       secret_key=settings.secret("secret_key"))  # fmt: skip
-    thread = threading.Thread(target=server.run, daemon=True)
-    thread.start()
-    deadline = time.monotonic() + 10
-    while not server.started:
-        assert time.monotonic() < deadline, "the training server did not start in 10 seconds"
-        time.sleep(0.05)
-    yield f"http://127.0.0.1:{server.config.port}", DemoWorld(partnership, keys)
-    server.should_exit = True
-    thread.join(timeout=10)
+    with serving(settings, engine) as base:
+        yield base, DemoWorld(partnership, keys)
     engine.dispose()
     encryption.install(ring)
 
