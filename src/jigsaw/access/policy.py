@@ -548,6 +548,11 @@ def may_manage_glossary(actor: Actor) -> bool:
     return actor.kind is ActorKind.USER and can(actor, Permission.GLOSSARY_MANAGE)
 
 
+def is_story_author(actor: Actor, author_id: uuid.UUID) -> bool:
+    """Whether the actor told the story (a person: systems tell none)."""
+    return actor.kind is ActorKind.USER and actor.id == author_id
+
+
 def may_read_story(actor: Actor, *, author_id: uuid.UUID, published: bool) -> bool:
     """Whether the actor reads a story: everyone once published; before, its author and moderators.
 
@@ -555,9 +560,7 @@ def may_read_story(actor: Actor, *, author_id: uuid.UUID, published: bool) -> bo
     """
     if published and can(actor, Permission.STORY_READ):
         return True
-    return actor.kind is ActorKind.USER and (
-        actor.id == author_id or can(actor, Permission.STORY_MODERATE)
-    )
+    return is_story_author(actor, author_id) or may_moderate_stories(actor)
 
 
 def may_moderate_stories(actor: Actor) -> bool:

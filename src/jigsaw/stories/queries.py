@@ -96,18 +96,9 @@ def access_story(uow: UnitOfWork, actor: Actor, story_id: uuid.UUID) -> Story:
     return story
 
 
-def own_story(uow: UnitOfWork, actor: Actor, story_id: uuid.UUID) -> Story | None:
-    """The story if the actor wrote it (found by a query scoped to its author), else None."""
-    if actor.id is None:
-        return None
-    return uow.session.scalar(
-        select(Story).where(Story.id == story_id, Story.author_id == actor.id)
-    )
-
-
-def party_to(uow: UnitOfWork, actor: Actor, story: Story) -> Party | None:
+def party_to(actor: Actor, story: Story) -> Party | None:
     """Who the actor is to a story they may read: its author, a moderator, or a reader."""
-    if own_story(uow, actor, story.id) is not None:
+    if policy.is_story_author(actor, story.author_id):
         return Party.AUTHOR
     return Party.MODERATOR if policy.may_moderate_stories(actor) else None
 
@@ -134,7 +125,7 @@ def open_story(uow: UnitOfWork, actor: Actor, *, story_id: uuid.UUID) -> StoryRe
     """
     with uow:
         story = access_story(uow, actor, story_id)
-        party = party_to(uow, actor, story)
+        party = party_to(actor, story)
         if story.state is StoryState.PUBLISHED:
             record = _published_record(story)
         else:

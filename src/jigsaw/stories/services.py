@@ -20,7 +20,7 @@ from jigsaw.core.errors import Invalid, NotFound
 from jigsaw.core.uow import UnitOfWork
 from jigsaw.stories.anonymisation import Check
 from jigsaw.stories.models import Story, StoryAgency, StoryTheme
-from jigsaw.stories.queries import access_story, own_story, run_check, working_copy
+from jigsaw.stories.queries import access_story, run_check, working_copy
 from jigsaw.stories.rules import (
     NOTE_MAX,
     TEXT_MAX,
@@ -195,12 +195,11 @@ def _for_step(
     Raises:
         NotFound: not a story the actor may read.
     """
-    story = own_story(uow, actor, story_id)
-    if story is not None and (
+    story = access_story(uow, actor, story_id)
+    if policy.is_story_author(actor, story.author_id) and (
         may(Party.AUTHOR, step, story.state) or not policy.may_moderate_stories(actor)
     ):
         return story, Party.AUTHOR
-    story = access_story(uow, actor, story_id)
     if policy.may_moderate_stories(actor):
         return story, Party.MODERATOR
     raise NotFound("story")
