@@ -27,7 +27,7 @@ from fastapi.testclient import TestClient
 from sqlalchemy import Engine, text
 from sqlalchemy.orm import Session
 
-from harness import Figure, Measurement
+from harness import Figure, Measurement, as_served
 from jigsaw import migrations
 from jigsaw.access.actor import Actor
 from jigsaw.config import Settings
@@ -41,7 +41,6 @@ from jigsaw.demo.loader import load_partnership, persona_authenticator_keys
 from jigsaw.mash.rules import Outcome
 from jigsaw.measures.rules import WorkingClock
 from jigsaw.web.app import create_app
-from jigsaw.web.server import settle
 from pages import (
     PASSWORD,
     REQUESTS,
@@ -281,16 +280,13 @@ PAGES = (
 def figures(url: str | None) -> list[Figure]:
     """p50 and p99 of the queue page and the measures page (default period).
 
-    Measured as the server runs: the objects alive after start-up frozen out of the cyclic
-    collector (``web.server.settle``).
+    Measured as the server runs (``harness.as_served``).
     """
     found = []
     for built in world(url):
-        settle()  # as `jigsaw serve` does once the app is built
-        found += [
-            page_figure(built.client, label, path, target_ms=P99_TARGET_MS) for label, path in PAGES
-        ]
-        gc.unfreeze()
+        with as_served():
+            found += [page_figure(built.client, label, path, target_ms=P99_TARGET_MS)
+                      for label, path in PAGES]  # fmt: skip
         rows = ", ".join(f"{n:,} {name}" for name, n in built.rows.items())
         found.append(Figure("rows seeded", f"{rows} in {built.seeded_in:.1f} s"))
     return found
@@ -300,8 +296,8 @@ HOW = (
     f"{REQUESTS} requests per page after {WARM_UP} warm-up, each timed around the whole "
     "request in process (TestClient over ASGI: session, access, queries, audit rows, "
     "template), signed in as the MASH manager; two years of synthetic history on 20,000 "
-    "demo children (bench/bench_mash.py); as `jigsaw serve` runs, start-up's objects frozen "
-    "out of the cyclic garbage collector (web.server.settle)."
+    "demo children (bench/bench_mash.py); the process as `jigsaw serve` runs it "
+    "(web.server.settle: start-up's objects frozen, a collection per 20,000 young objects)."
 )
 
 BENCHMARKS = [

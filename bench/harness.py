@@ -1,8 +1,12 @@
 """What a benchmark is: a named piece of work, timed several times."""
 
-from collections.abc import Callable
+import gc
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from typing import Any
+
+from jigsaw.web.server import settle
 
 
 @dataclass(frozen=True)
@@ -40,3 +44,16 @@ class Measurement:
     name: str
     measure: Callable[[], list[Figure]]
     how: str = ""
+
+
+@contextmanager
+def as_served() -> Iterator[None]:
+    """The process as `jigsaw serve` runs it once the app is built (``web.server.settle``:
+    start-up's objects frozen, collections less often), as it was again afterwards."""
+    threshold = gc.get_threshold()
+    settle()
+    try:
+        yield
+    finally:
+        gc.unfreeze()
+        gc.set_threshold(*threshold)

@@ -1,6 +1,6 @@
 """Reading in your own words: the author's text kept exactly, each term explained for the reader.
 
-The HTML (``views.pieces_html``) is what every page shows: escaped, and a disclosure per term.
+The HTML (``views.annotated_html``) is what every page shows: escaped, and a disclosure per term.
 """
 
 import re
@@ -8,7 +8,7 @@ import re
 from jigsaw.glossary.reading import Reader
 from jigsaw.glossary.rules import AgencyGroup
 from jigsaw.glossary.terms import packaged_terms
-from jigsaw.glossary.views import pieces_html
+from jigsaw.glossary.views import annotated_html
 
 P, S = AgencyGroup.POLICE, AgencyGroup.SOCIAL_CARE
 NARRATIVE = (
@@ -47,7 +47,7 @@ def test_a_social_worker_reads_their_own_terms_defined_without_translation() -> 
 
 
 def test_the_page_shows_the_authors_words_escaped_with_a_disclosure_for_each_term() -> None:
-    html = str(pieces_html(READER.explain(NARRATIVE, P)))
+    html = str(annotated_html(READER, NARRATIVE, P))
     assert html.count('<details class="app-term">') == 4
     assert "Mum&#39;s &lt;partner&gt; &amp; the CINEMA." in html
     assert "<partner>" not in html
@@ -65,4 +65,4 @@ def test_the_page_shows_the_authors_words_escaped_with_a_disclosure_for_each_ter
 
 
 def test_a_text_with_no_terms_is_only_escaped() -> None:
-    assert str(pieces_html(READER.explain("Seen at <home>", P))) == "Seen at &lt;home&gt;"
+    assert str(annotated_html(READER, "Seen at <home>", P)) == "Seen at &lt;home&gt;"

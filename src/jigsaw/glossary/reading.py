@@ -7,7 +7,7 @@ recogniser over every live term's forms, and each term's explanation per agency 
 from collections.abc import Iterable
 from typing import NamedTuple
 
-from jigsaw.glossary.recognition import Recogniser
+from jigsaw.glossary.recognition import Found, Recogniser
 from jigsaw.glossary.rules import AgencyGroup, Explanation, Term, explain
 
 
@@ -24,7 +24,7 @@ class Piece(NamedTuple):
 class Reader:
     """One version of the glossary, ready to explain any text to any reader."""
 
-    __slots__ = ("_explained", "_recogniser", "terms", "version")
+    __slots__ = ("_explained", "_recogniser", "rendered", "terms", "version")
 
     def __init__(self, terms: Iterable[Term], version: int) -> None:
         self.version = version
@@ -33,6 +33,9 @@ class Reader:
             form for term in self.terms.values() for form in term.recognised_forms()
         )
         self._explained: dict[tuple[str, AgencyGroup | None], Explanation] = {}
+        # Each term's disclosure as pages show it, by the reader's group, filled as terms
+        # are met (views.annotated_html): it lives and dies with this version of the glossary.
+        self.rendered: dict[AgencyGroup | None, dict[str, str]] = {}
 
     def explanation(self, key: str, group: AgencyGroup | None) -> Explanation:
         """A term in one group's words (worked out once per term and group)."""
@@ -40,6 +43,10 @@ class Reader:
         if found is None:
             found = self._explained[(key, group)] = explain(self.terms[key], group)
         return found
+
+    def find(self, text: str) -> list[Found]:
+        """Every term in the text, left to right: where it is and its key."""
+        return self._recogniser.find(text)
 
     def explain(self, text: str, group: AgencyGroup | None) -> list[Piece]:
         """The text in order, as pieces that join back to exactly what the author wrote."""

@@ -18,7 +18,8 @@ Nothing is rewritten: each ``Found`` is a span of the author's own text.
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field
-from itertools import accumulate, compress, count, pairwise
+from itertools import accumulate, compress, count, pairwise, repeat
+from operator import contains
 from typing import Final, NamedTuple
 
 # A word: letters (with apostrophes inside, "LAC's"), or digits. Underscore is neither.
@@ -165,6 +166,18 @@ class Recogniser:
         return _Reading(self._root, self._starts, text).found()
 
 
+def _continues(word: str, children: dict[str, "_Node"]) -> bool:
+    """Whether a word may continue a term from a node with these children (gaps unchecked)."""
+    if "'" in word:
+        word = word.replace("'", "")
+    return word in children or (word[-1] == "s" and _plural_in(word, children))
+
+
+def _possessive_end(text: str, end: int) -> int:
+    """Where a term ending in "s" ends with the apostrophe of a possessive after it, if any."""
+    return end + 1 if not text[end + 1 : end + 2].isalnum() else end
+
+
 def _with_possessive(text: str, found: Found) -> Found:
     """Take in a possessive apostrophe after a plural ("the CINs' plans")."""
     mark = text[found.end : found.end + 1]
@@ -203,19 +216,26 @@ class _Reading:
         lowered = _lowered(text)
         self._apostrophes = "'" in lowered
         self._parts = (_SPLIT_ASCII if lowered.isascii() else _SPLIT).split(lowered)
-        self._offsets: list[int] | None = None
+        self._offsets: list[int] = []
 
     def found(self) -> list[Found]:
-        words = self._parts[1::2]
+        parts = self._parts
+        words = parts[1::2]
+        is_start = self._starts.__contains__
         # One set lookup a word, looped in C: the first words of forms and their plurals.
-        starts = list(compress(count(), map(self._starts.__contains__, words)))
+        starts = list(compress(count(), map(is_start, words)))
         if self._apostrophes:
-            # Apostrophes are all "'" in the lowered text; few words have one.
-            marked = (i for i, word in enumerate(words) if "'" in word)
-            starts = sorted({*starts, *(i for i in marked
-                                        if words[i].replace("'", "") in self._starts)})  # fmt: skip
+            # Apostrophes are all "'" in the lowered text; few words have one (found in C).
+            marked = compress(count(), map(contains, words, repeat("'")))
+            extra = [i for i in marked if is_start(words[i].replace("'", ""))]
+            if extra:
+                starts = sorted({*starts, *extra})
+        offsets = self._offsets = [0, *accumulate(map(len, parts))]
+        text = self._text
         children = self._root.children
+        last_word = len(words) - 1
         found: list[Found] = []
+        add = found.append
         after = 0
         for first in starts:
             if first < after:
@@ -225,37 +245,27 @@ class _Reading:
             # word may be another term's plural: "CPs").
             word = words[first]
             node = children.get(word)
-            if (
-                node is not None
-                and not (word[-1] == "s" and _plural_in(word, children))
-                and not self._goes_on(node, first + 1)
-            ):
-                if node.plain is not None:
-                    start, end = self._span(first)
-                    found.append(_with_possessive(self._text, Found(start, end, node.plain.key)))
-                    after = first + 1
-                    continue
-                if not node.forms:
-                    continue
+            if node is not None and not (word[-1] == "s" and _plural_in(word, children)):
+                more = node.children
+                if not more or first == last_word or not _continues(words[first + 1], more):
+                    plain = node.plain
+                    if plain is not None:
+                        end = offsets[2 * first + 2]
+                        if word[-1] == "s" and end < len(text) and text[end] in _APOSTROPHE_MARKS:
+                            end = _possessive_end(text, end)
+                        add(Found(offsets[2 * first + 1], end, plain.key))
+                        after = first + 1
+                        continue
+                    if not node.forms:
+                        continue
             best = self._longest_from(first, len(words))
             if best is not None:
-                found.append(_with_possessive(self._text, best[0]))
+                add(_with_possessive(text, best[0]))
                 after = best[1]
         return found
 
-    def _goes_on(self, node: _Node, index: int) -> bool:
-        """Whether word ``index`` may continue a term from ``node`` (gaps not yet checked)."""
-        if not node.children or index * 2 + 1 >= len(self._parts):
-            return False
-        word = self._parts[index * 2 + 1]
-        if "'" in word:
-            word = word.replace("'", "")
-        return word in node.children or (word[-1] == "s" and _plural_in(word, node.children))
-
     def _span(self, index: int) -> tuple[int, int]:
         """Where word ``index`` is in the text."""
-        if self._offsets is None:
-            self._offsets = [0, *accumulate(map(len, self._parts))]
         return self._offsets[2 * index + 1], self._offsets[2 * index + 2]
 
     def _written(self, index: int) -> str:

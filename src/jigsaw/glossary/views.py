@@ -20,9 +20,9 @@ from jigsaw.access.actor import Actor
 from jigsaw.accounts import SessionStage
 from jigsaw.core.uow import UnitOfWork
 from jigsaw.glossary import queries
-from jigsaw.glossary.reading import Piece, Reader
+from jigsaw.glossary.reading import Reader
 from jigsaw.glossary.risk_levels import RiskBeside, risk_beside
-from jigsaw.glossary.rules import Explanation, group_of
+from jigsaw.glossary.rules import AgencyGroup, Explanation, group_of
 from jigsaw.web.auth import current_viewer
 
 # A closed disclosure reads in the sentence as the author's word; the hidden words tell a
@@ -75,19 +75,31 @@ def _escaped(text: str) -> str:
     )  # fmt: skip
 
 
-def pieces_html(pieces: list[Piece]) -> Markup:
-    """The author's words, escaped, each term wrapped in its disclosure."""
+def annotated_html(reader: Reader, text: str, group: AgencyGroup | None) -> Markup:
+    """The author's words, escaped, each glossary term wrapped in its disclosure.
+
+    One pass from what the recogniser finds to the page's HTML (no pieces in between):
+    this runs for every narrative on every page (bench/bench_glossary.py).
+    """
+    closings = reader.rendered.setdefault(group, {})
+    escaped = _escaped if _SPECIAL.search(text) is not None else str
     parts: list[str] = []
     add = parts.append
-    for text, explanation in pieces:
-        if explanation is None:
-            add(_escaped(text))
-            continue
+    at = 0
+    for start, end, key in reader.find(text):
+        if start > at:
+            add(escaped(text[at:start]))
+        closing = closings.get(key)
+        if closing is None:
+            # Joined, not added: str + Markup would escape the markup (Markup.__radd__).
+            note = note_html(reader.explanation(key, group))
+            closing = closings[key] = "".join((_TERM_MIDDLE, note, _TERM_CLOSE))
         add(_TERM_OPEN)
-        add(_escaped(text))
-        add(_TERM_MIDDLE)
-        add(note_html(explanation))
-        add(_TERM_CLOSE)
+        add(escaped(text[start:end]))
+        add(closing)
+        at = end
+    if at < len(text):
+        add(escaped(text[at:]))
     return Markup("".join(parts))  # noqa: S704 - the words are escaped, the rest is ours
 
 
@@ -97,6 +109,9 @@ class Reading:
     def __init__(self, request: Request) -> None:
         self._request = request
         self._reader: Reader | None = None
+        # Whose words the page is read in, with the glossary, on the first text (a
+        # chronology explains hundreds).
+        self._group: AgencyGroup | None = None
 
     def _actor(self) -> Actor | None:
         viewer = current_viewer(self._request)
@@ -111,12 +126,13 @@ class Reading:
         """The text with its glossary terms explained; plain (escaped) for no reader."""
         if not text:
             return Markup("")
-        actor = self._actor()
-        if actor is None:
-            return escape(text)
         if self._reader is None:
+            actor = self._actor()
+            if actor is None:
+                return escape(text)
+            self._group = group_of(actor.agency_kind)
             self._reader = queries.reader(self._uow())
-        return pieces_html(self._reader.explain(text, group_of(actor.agency_kind)))
+        return annotated_html(self._reader, text, self._group)
 
     def risk(self, organisation_id: uuid.UUID, term: str | None) -> RiskBeside | None:
         """A risk term from an organisation's scale beside the shared level and the reader's."""
