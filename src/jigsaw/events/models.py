@@ -20,6 +20,13 @@ class MatchState(StrEnum):
     SET_ASIDE = "set_aside"  # a reviewer decided it is about no child in the index
 
 
+# Every column the chronology's counts and its reader's visibility read.
+COUNTED = (
+    "child_id", "match_state", "organisation_id", "category", "occurred_at", "recorded_at",
+    "significant", "open_to_all", "id",
+)  # fmt: skip
+
+
 class ChildEvent(IdMixin, Base):
     """Something that happened to a child, held by one agency.
 
@@ -34,6 +41,8 @@ class ChildEvent(IdMixin, Base):
     __tablename__ = "child_events"
     __table_args__ = (
         Index("ix_child_events_chronology", "child_id", "occurred_at"),
+        # Covers the chronology's counts (events.queries._tallies): no row is visited.
+        Index("ix_child_events_counts", *COUNTED),
         Index("ix_child_events_review", "organisation_id", "match_state"),
         UniqueConstraint("organisation_id", "source_event_id", name="uq_child_events_source"),
     )
