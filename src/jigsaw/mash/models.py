@@ -81,6 +81,9 @@ class Feedback(IdMixin, Base):
     """
 
     __tablename__ = "mash_feedback"
+    # The manager's challenges to review, on every view of the queue (challenges.waiting):
+    # without it every feedback row the MASH ever sent is read.
+    __table_args__ = (Index("ix_mash_feedback_challenges", "status", "challenge_reviewed_at"),)
 
     contact_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("mash_contacts.id"), unique=True)
     status: Mapped[FeedbackStatus] = enum_column(FeedbackStatus)

@@ -1,0 +1,27 @@
+"""the challenges waiting for review read by index
+
+Revision ID: 0021
+Revises: 0020
+Create Date: 2026-11-21 23:10:00.000000
+"""
+
+from collections.abc import Sequence
+
+from alembic import op
+
+revision: str = "0021"
+down_revision: str | None = "0020"
+branch_labels: str | Sequence[str] | None = None
+depends_on: str | Sequence[str] | None = None
+
+
+def upgrade() -> None:
+    with op.batch_alter_table("mash_feedback", schema=None) as batch_op:
+        batch_op.create_index(
+            "ix_mash_feedback_challenges", ["status", "challenge_reviewed_at"], unique=False
+        )
+
+
+def downgrade() -> None:
+    with op.batch_alter_table("mash_feedback", schema=None) as batch_op:
+        batch_op.drop_index("ix_mash_feedback_challenges")
