@@ -28,6 +28,7 @@ _SPLIT: Final = re.compile(f"({_WORD.pattern})")
 # The same on lower-case ASCII text, a third faster (most narratives are plain ASCII).
 _SPLIT_ASCII: Final = re.compile(r"([a-z]+(?:'[a-z]+)*|[0-9]+)")
 _APOSTROPHE_MARKS: Final = "'\u2019"
+_new: Final = tuple.__new__
 _APOSTROPHES: Final = str.maketrans("", "", _APOSTROPHE_MARKS)
 # What may stand between two words of one term (spaces and one line break, a hyphen or
 # slash, and the symbols a form itself spells out).
@@ -62,6 +63,9 @@ class _Node:
     # The node's first form when any case and plain spacing fit it (most forms): then the
     # words as written need no checks.
     plain: _Form | None = None
+    # The words that may be the plural of a child's word ("cps", "enquiries"): worked out
+    # once (``_prepared``), so a common word ending in "s" ("was") costs one set lookup.
+    plurals: frozenset[str] = frozenset()
 
 
 def _words(text: str) -> list[tuple[int, int, str]]:
@@ -162,15 +166,15 @@ class Recogniser:
     def find(self, text: str) -> list[Found]:
         """Every term in ``text``, left to right, the longest where two overlap."""
         if self._starts is None:
-            self._starts = _first_words(self._root)
+            self._starts = _prepared(self._root)
         return _Reading(self._root, self._starts, text).found()
 
 
-def _continues(word: str, children: dict[str, "_Node"]) -> bool:
-    """Whether a word may continue a term from a node with these children (gaps unchecked)."""
+def _continues(word: str, node: _Node) -> bool:
+    """Whether a word may continue a term from this node (gaps unchecked)."""
     if "'" in word:
         word = word.replace("'", "")
-    return word in children or (word[-1] == "s" and _plural_in(word, children))
+    return word in node.children or word in node.plurals
 
 
 def _possessive_end(text: str, end: int) -> int:
@@ -232,7 +236,7 @@ class _Reading:
                 starts = sorted({*starts, *extra})
         offsets = self._offsets = [0, *accumulate(map(len, parts))]
         text = self._text
-        children = self._root.children
+        children, plurals = self._root.children, self._root.plurals
         last_word = len(words) - 1
         found: list[Found] = []
         add = found.append
@@ -245,19 +249,26 @@ class _Reading:
             # word may be another term's plural: "CPs").
             word = words[first]
             node = children.get(word)
-            if node is not None and not (word[-1] == "s" and _plural_in(word, children)):
-                more = node.children
-                if not more or first == last_word or not _continues(words[first + 1], more):
-                    plain = node.plain
-                    if plain is not None:
-                        end = offsets[2 * first + 2]
-                        if word[-1] == "s" and end < len(text) and text[end] in _APOSTROPHE_MARKS:
-                            end = _possessive_end(text, end)
-                        add(Found(offsets[2 * first + 1], end, plain.key))
-                        after = first + 1
-                        continue
-                    if not node.forms:
-                        continue
+            if (
+                node is not None
+                and word not in plurals
+                and (
+                    not node.children
+                    or first == last_word
+                    or not _continues(words[first + 1], node)
+                )
+            ):
+                plain = node.plain
+                if plain is not None:
+                    end = offsets[2 * first + 2]
+                    if word[-1] == "s" and end < len(text) and text[end] in _APOSTROPHE_MARKS:
+                        end = _possessive_end(text, end)
+                    # tuple.__new__: a named tuple made without its Python __new__.
+                    add(_new(Found, (offsets[2 * first + 1], end, plain.key)))
+                    after = first + 1
+                    continue
+                if not node.forms:
+                    continue
             best = self._longest_from(first, len(words))
             if best is not None:
                 add(_with_possessive(text, best[0]))
@@ -349,6 +360,24 @@ def _same_base(written: tuple[str, ...], words: tuple[str, ...], suffix: int) ->
     if suffix == _IES:
         return written[:-1] == words[:-1] and written[-1] == words[-1][:-1]
     return written == words
+
+
+def _prepared(root: _Node) -> frozenset[str]:
+    """Every node's plurals worked out; every word a term may start with (``_first_words``)."""
+    nodes = [root]
+    while nodes:
+        node = nodes.pop()
+        children = node.children
+        candidates = {plural for word in children for plural in _plurals_of(word)}
+        node.plurals = frozenset(w for w in candidates if _plural_in(w, children))
+        nodes.extend(children.values())
+    return _first_words(root)
+
+
+def _plurals_of(word: str) -> tuple[str, ...]:
+    """The words that may be plurals of this one (checked against ``_plural_bases``)."""
+    found = (word + "s", word + "es")
+    return (*found, word[:-1] + "ies") if word.endswith("y") else found
 
 
 def _first_words(root: _Node) -> frozenset[str]:
