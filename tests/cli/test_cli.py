@@ -77,6 +77,16 @@ def test_demo_loads_once_and_lists_the_personas(data_dir: Path) -> None:
     assert password in second.output
 
 
+@pytest.mark.parametrize("children", [1, 2])
+def test_a_demo_of_a_child_or_two_loads(data_dir: Path, children: int) -> None:
+    """Too few children for every persona's story: what needs one the persona may reach is
+    left out, and the rest loads."""
+    del data_dir
+    result = runner.invoke(app, ["demo", "--no-serve", "--children", str(children)])
+    assert result.exit_code == 0, result.output
+    assert "Loaded: " in result.output
+
+
 def test_demo_refuses_production(data_dir: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("JIGSAW_ENVIRONMENT", "production")
     get_settings.cache_clear()

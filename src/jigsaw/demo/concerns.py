@@ -214,9 +214,13 @@ def load_concerns(
 ) -> int:
     """Raise the demo concerns through the services; returns how many were written."""
     ids = _Ids(partnership)
+    written = 0
     for number, demo in enumerate(CONCERNS):
         identified = demo.subject is Subject.IDENTIFIED
         child_id = _child_for(partnership, ids, demo, number) if identified else None
+        if identified and child_id is None:
+            continue  # a demo of a few children, every one restricted
+        written += 1
         concern_id = raise_concern(uow, partnership, flows, demo, child_id=child_id, today=today)
         if demo.opened_by_mash:  # read at the MASH, and taken on for screening
             mash = persona_actor(uow, ids("persona:mash-practitioner"))
@@ -226,7 +230,7 @@ def load_concerns(
                     select(MashContact.id).where(MashContact.concern_id == concern_id)
                 ).one()
             mash_services.act(uow, mash, contact_id=contact_id, action=Action.ACCEPT)
-    return len(CONCERNS)
+    return written
 
 
 def raise_concern(
@@ -275,15 +279,18 @@ def persona_actor(uow: UnitOfWork, user_id: uuid.UUID) -> Actor:
 
 def _child_for(
     partnership: DemoPartnership, ids: _Ids, demo: DemoConcern, number: int
-) -> uuid.UUID:
-    """A child the persona's organisation works with (any child, for the police)."""
+) -> uuid.UUID | None:
+    """A child the persona's organisation works with (any child, for the police).
+
+    None when every child is restricted (a demo of a child or two).
+    """
     persona = next(p for p in partnership.personas if p.key == demo.persona)
     restricted = {r.child_key for r in partnership.casework.restrictions}
     keys = sorted({
         i.child_key for i in partnership.casework.involvements
         if i.organisation_key == persona.organisation_key and i.child_key not in restricted
     }) or sorted(c.key for c in partnership.children if c.key not in restricted)  # fmt: skip
-    return ids(keys[(number * 7) % len(keys)])
+    return ids(keys[(number * 7) % len(keys)]) if keys else None
 
 
 def _given_name(partnership: DemoPartnership, ids: _Ids, child_id: uuid.UUID | None) -> str:

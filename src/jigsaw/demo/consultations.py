@@ -161,9 +161,14 @@ def load_consultations(uow: UnitOfWork, partnership: DemoPartnership, *, now: da
     calendar = get_settings().working_calendar()
     anchor = working_time_before(calendar, now, 0)
     advisor = _actor(uow, demo_id(partnership.seed, "persona:consultation-advisor"))
+    written = 0
     for number, demo in enumerate(CONSULTATIONS):
         asker = _actor(uow, demo_id(partnership.seed, demo.persona))
-        child_id, name = _child(partnership, demo, number) if demo.named else (None, "the child")
+        child = _child(partnership, demo, number) if demo.named else (None, "the child")
+        if child is None:
+            continue  # a demo of a few children: none the asker's organisation works with
+        child_id, name = child
+        written += 1
         request = services.Request(situation=demo.situation.format(name=name),
                                    question=demo.question, urgency=demo.urgency,
                                    child_id=child_id)  # fmt: skip
@@ -192,18 +197,23 @@ def load_consultations(uow: UnitOfWork, partnership: DemoPartnership, *, now: da
                 queries.open_consultation(uow, asker, consultation_id=consultation.id)
             if demo.referral:
                 services.make_referral(uow, asker, consultation_id=consultation.id)
-    return len(CONSULTATIONS)
+    return written
 
 
 def _child(partnership: DemoPartnership, demo: DemoConsultation,
-           number: int) -> tuple[uuid.UUID, str]:  # fmt: skip
-    """A child the persona's organisation works with (not restricted), and their first name."""
+           number: int) -> tuple[uuid.UUID, str] | None:  # fmt: skip
+    """A child the persona's organisation works with (not restricted), and their first name.
+
+    None if it works with none (a demo of a few children).
+    """
     persona = next(p for p in partnership.personas if p.key == demo.persona)
     restricted = {r.child_key for r in partnership.casework.restrictions}
     keys = sorted({
         i.child_key for i in partnership.casework.involvements
         if i.organisation_key == persona.organisation_key and i.child_key not in restricted
     })  # fmt: skip
+    if not keys:
+        return None
     key = keys[(number * 11 + 3) % len(keys)]
     child = next(c for c in partnership.children if c.key == key)
     return demo_id(partnership.seed, key), child.given_names.split()[0]

@@ -205,9 +205,13 @@ def load_stories(uow: UnitOfWork, partnership: DemoPartnership, *, now: datetime
 
 
 def _pupil_name(partnership: DemoPartnership) -> str:
-    """The first given name of a child the teacher's school works with (from the index)."""
+    """The first given name of a child the teacher's school works with (from the index).
+
+    Any child's, in a demo of a child or two.
+    """
     keys = sorted(i.child_key for i in partnership.casework.involvements
                   if i.organisation_key == "org:school-1")  # fmt: skip
+    keys = keys or sorted(c.key for c in partnership.children)  # a demo of a child or two
     child = next(c for c in partnership.children if c.key == keys[0])
     return child.given_names.split()[0]
 
