@@ -61,6 +61,7 @@ from pages import (
     PASSWORD,
     REQUESTS,
     WARM_UP,
+    ServerClock,
     database_url,
     page_figure,
     percentile,
@@ -206,7 +207,7 @@ def chronology_figures(url: str | None) -> list[Figure]:
         insert(built.engine, event_rows(built, child))
         seeded_in = time.perf_counter() - started
         gc.collect()
-        app = create_app(built.settings, engine=built.engine)
+        app = ServerClock(create_app(built.settings, engine=built.engine))
         with TestClient(app, follow_redirects=False) as client:
             email = built.email("persona:social-worker")
             sign_in(client, email, built.keys[email])
@@ -435,8 +436,9 @@ def latency_figures(url: str | None) -> list[Figure]:
 
 
 HOW_PAGE = (
-    f"{REQUESTS} requests after {WARM_UP} warm-up, each timed around the whole request in "
-    "process (TestClient over ASGI: session, access, queries, audit row, template), signed in "
+    f"{REQUESTS} requests after {WARM_UP} warm-up, each timed inside the server from the "
+    "request reaching the app to its last byte (pages.ServerClock: session, access, queries, "
+    "audit row, template; the p99 around the test client's call in brackets), signed in "
     f"as the social worker; one child with {HISTORY:,} events from ten agencies among "
     f"{HISTORY + OTHERS:,} (bench/bench_events.py); the process as `jigsaw serve` runs it "
     "(web.server.settle: start-up's objects frozen, a collection per 20,000 young objects)."

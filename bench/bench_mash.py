@@ -45,6 +45,7 @@ from pages import (
     PASSWORD,
     REQUESTS,
     WARM_UP,
+    ServerClock,
     database_url,
     page_figure,
     scratch_folder,
@@ -248,7 +249,7 @@ def world(url: str | None) -> Iterator[World]:
     # server's heap holds none of it).
     gc.collect()
     app = create_app(settings, engine=engine)
-    with TestClient(app, follow_redirects=False) as client:
+    with TestClient(ServerClock(app), follow_redirects=False) as client:
         sign_in(client, *manager)
         yield World(client, seeded_in, rows)
     engine.dispose()
@@ -293,9 +294,10 @@ def figures(url: str | None) -> list[Figure]:
 
 
 HOW = (
-    f"{REQUESTS} requests per page after {WARM_UP} warm-up, each timed around the whole "
-    "request in process (TestClient over ASGI: session, access, queries, audit rows, "
-    "template), signed in as the MASH manager; two years of synthetic history on 20,000 "
+    f"{REQUESTS} requests per page after {WARM_UP} warm-up, each timed inside the server from "
+    "the request reaching the app to its last byte (pages.ServerClock: session, access, "
+    "queries, audit rows, template; the p99 around the test client's call in brackets), "
+    "signed in as the MASH manager; two years of synthetic history on 20,000 "
     "demo children (bench/bench_mash.py); the process as `jigsaw serve` runs it "
     "(web.server.settle: start-up's objects frozen, a collection per 20,000 young objects)."
 )

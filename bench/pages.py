@@ -14,6 +14,7 @@ import time
 import pyotp
 from fastapi.testclient import TestClient
 from sqlalchemy import make_url, text
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from harness import Figure
 from jigsaw.config import normalise_database_url
@@ -81,9 +82,39 @@ def percentile(values: list[float], share: float) -> float:
     return ordered[min(len(ordered) - 1, round(share * len(ordered)) - 1)]
 
 
-def time_page(client: TestClient, path: str) -> list[float]:
-    """Seconds for each of ``REQUESTS`` requests of ``path``, after ``WARM_UP`` untimed."""
-    seconds = []
+class ServerClock:
+    """The app, timed inside the server: from the request reaching the app to its last byte.
+
+    "Server-side" as the targets say: what the test client does around it (building the
+    request in another thread, reading the body back) is not the server's time.
+    """
+
+    def __init__(self, app: ASGIApp) -> None:
+        self.app = app
+        self.last = 0.0  # seconds the last request took
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        started = time.perf_counter()
+
+        async def timed(message: Message) -> None:
+            if message["type"] == "http.response.body" and not message.get("more_body"):
+                self.last = time.perf_counter() - started
+            await send(message)
+
+        await self.app(scope, receive, timed)
+
+
+def time_page(client: TestClient, path: str) -> tuple[list[float], list[float]]:
+    """Seconds for each of ``REQUESTS`` requests of ``path``, after ``WARM_UP`` untimed:
+    inside the server (the client's app is a ``ServerClock``), and around the client's call.
+    """
+    server_clock = client.app
+    if not isinstance(server_clock, ServerClock):
+        raise TypeError("time pages through TestClient(ServerClock(app))")
+    server, around = [], []
     for number in range(WARM_UP + REQUESTS):
         started = time.perf_counter()
         response = client.get(path)
@@ -91,14 +122,18 @@ def time_page(client: TestClient, path: str) -> list[float]:
         if response.status_code != 200:  # noqa: PLR2004
             raise SystemExit(f"GET {path} answered {response.status_code}")
         if number >= WARM_UP:
-            seconds.append(elapsed)
-    return seconds
+            server.append(server_clock.last)
+            around.append(elapsed)
+    return server, around
 
 
 def page_figure(client: TestClient, label: str, path: str, *, target_ms: float | None) -> Figure:
-    """The page's p50 and p99, against the p99 target unless it is a comparison (None)."""
-    seconds = time_page(client, path)
-    p50, p99 = statistics.median(seconds) * 1000, percentile(seconds, 0.99) * 1000
-    return Figure(f"{label}: p50 / p99", f"{p50:.1f} ms / {p99:.1f} ms",
+    """The page's p50 and p99 server-side, against the p99 target unless it is a comparison
+    (None); the p99 around the test client's call is said beside it."""
+    server, around = time_page(client, path)
+    p50, p99 = statistics.median(server) * 1000, percentile(server, 0.99) * 1000
+    client_p99 = percentile(around, 0.99) * 1000
+    return Figure(f"{label}: p50 / p99 server-side (p99 with the test client)",
+                  f"{p50:.1f} ms / {p99:.1f} ms ({client_p99:.1f} ms)",
                   target=f"p99 <= {target_ms:.0f} ms" if target_ms is not None else "",
                   met=p99 <= target_ms if target_ms is not None else None)  # fmt: skip
