@@ -78,17 +78,18 @@ def contacts_per_day(
     slot = (right - _LEFT) / max(1, len(contacts.days))
     scale = (bottom - _TOP) / top
     rects = []
+    named = [(names.get(s, "Unknown"), colours[s], s) for s in shown]
     for n, day in enumerate(contacts.days):
-        stack = [(names.get(s, "Unknown"), colours[s], contacts.counts.get((day, s), 0))
-                 for s in shown]  # fmt: skip
+        stack = [(name, colour, contacts.counts.get((day, s), 0)) for name, colour, s in named]
         stack.append(("Other agencies", OTHERS_COLOUR,
                       sum(contacts.counts.get((day, s), 0) for s in others)))  # fmt: skip
         base: float = bottom
+        label = _day(day)
         for name, colour, count in stack:
             if count:
                 rects.append(Rect(_LEFT + n * slot + slot * 0.15, base - count * scale,
                                   slot * 0.7, count * scale, colour,
-                                  f"{name}, {_day(day)}: {count}"))  # fmt: skip
+                                  f"{name}, {label}: {count}"))  # fmt: skip
                 base -= count * scale
     legend = [(names.get(s, "Unknown"), colours[s]) for s in shown]
     if others:

@@ -5,19 +5,28 @@ duration is in working hours (``rules.WorkingClock``); "now" is when the page wa
 Times are instants (``rules.instant``: microseconds since 1970, UTC), as they are read.
 Agencies are keys of any kind ``K``: the rows name them as the database gives them (text),
 and ``queries`` turns the few that remain into ids.
+
+A period's rows come as columns (``Contacts``, ``Decisions``, ``Checks``, ``Advice``): a
+month of a busy MASH is thousands of rows, and each figure is a few passes over arrays
+rather than a Python loop over tuples. Enum values and agencies, a few values over and over,
+are coded as numbers (``Coded``) and counted as such. ``Contacts.of_rows`` makes columns of
+rows written out by hand.
 """
 
-from bisect import bisect_right
-from collections import Counter, defaultdict
-from collections.abc import Callable, Hashable, Iterable, Sequence
+from collections.abc import Callable, Collection, Hashable, Iterable, Mapping
 from dataclasses import dataclass
 from datetime import date, datetime, time
 from typing import Generic, TypeVar
+
+import numpy as np
+import numpy.typing as npt
 
 from jigsaw.consultations.rules import ConsultationOutcome, ConsultationState
 from jigsaw.core.working_time import LONDON
 from jigsaw.mash.rules import ContactState, Outcome
 from jigsaw.measures.rules import (
+    MISSING,
+    Instants,
     Period,
     Share,
     WorkingClock,
@@ -30,15 +39,103 @@ from jigsaw.measures.rules import (
 
 K = TypeVar("K", bound=Hashable)
 J = TypeVar("J", bound=Hashable)
+V = TypeVar("V", bound=Hashable)
 ContactRow = tuple[int, int | None, ContactState, Outcome | None, K, int | None]
 # received, decided, state, outcome, source organisation, the child's previous contact here
-FeedbackRow = tuple[int, int | None]  # decided, feedback sent
-RequestRow = tuple[K, int, int, int | None]  # agency asked, asked, due, answered
-ConsultationRow = tuple[ConsultationState, ConsultationOutcome | None, int, int, int | None]
-# state, outcome, created, due, advised
+Codes = npt.NDArray[np.intp]
+Mask = npt.NDArray[np.bool_]
 
 _DAY = 86_400_000_000  # microseconds
 _SURELY_WITHIN, _SURELY_OLDER = 364 * _DAY, 367 * _DAY
+_OPEN_STATES = frozenset(state.value for state in ContactState if state.is_open)
+_WAITING = frozenset({ConsultationState.REQUESTED.value})
+
+
+@dataclass(frozen=True, slots=True)
+class Coded(Generic[V]):
+    """A column of a few values over and over (states, agencies): each row's as its place."""
+
+    codes: Codes  # each row's value, as its place in ``values``
+    values: list[V]
+
+    @classmethod
+    def of(cls, column: Iterable[V]) -> "Coded[V]":
+        """The column coded, its values in the order first seen."""
+        column = list(column)
+        values = list(dict.fromkeys(column))
+        places = {value: n for n, value in enumerate(values)}
+        codes = np.fromiter(map(places.__getitem__, column), dtype=np.intp, count=len(column))
+        return cls(codes, values)
+
+    def __getitem__(self, rows: Mask) -> "Coded[V]":
+        """The rows chosen."""
+        return Coded(self.codes[rows], self.values)
+
+    def counts(self) -> dict[V, int]:
+        """How many rows hold each value (values no row holds left out)."""
+        counted = np.bincount(self.codes, minlength=len(self.values)).tolist()
+        return {value: n for value, n in zip(self.values, counted, strict=True) if n}
+
+    def holds(self, wanted: Collection[V]) -> Mask:
+        """Whether each row's value is one of ``wanted``."""
+        return np.array([value in wanted for value in self.values], dtype=np.bool_)[self.codes]
+
+
+@dataclass(frozen=True, slots=True)
+class Contacts(Generic[K]):
+    """Contacts received in the period, a column each: row n of every column is one contact."""
+
+    received: Instants
+    decided: Instants  # MISSING: not decided
+    states: Coded[str]  # ContactState values
+    outcomes: Coded[str]  # Outcome values, "" for none
+    sources: Coded[K]
+    previous: Instants  # the child's latest earlier contact here; MISSING: none
+
+    @classmethod
+    def of_rows(cls, rows: Iterable[ContactRow[K]]) -> "Contacts[K]":
+        """Columns of rows (tuples written out by hand)."""
+        rows = list(rows)
+        return cls(
+            received=_instants([row[0] for row in rows]),
+            decided=_instants([row[1] for row in rows]),
+            states=Coded.of(row[2].value for row in rows),
+            outcomes=Coded.of(row[3].value if row[3] else "" for row in rows),
+            sources=Coded.of(row[4] for row in rows), previous=_instants([row[5] for row in rows]),
+        )  # fmt: skip
+
+
+@dataclass(frozen=True, slots=True)
+class Decisions:
+    """Contacts decided in the period: when, and when the feedback on each was sent."""
+
+    decided: Instants
+    sent: Instants  # MISSING: not sent
+
+
+@dataclass(frozen=True, slots=True)
+class Checks(Generic[K]):
+    """Partner checks asked in the period, a column each."""
+
+    asked_of: Coded[K]
+    asked: Instants
+    due: Instants
+    answered: Instants  # MISSING: not answered
+
+
+@dataclass(frozen=True, slots=True)
+class Advice:
+    """Consultations created in the period, a column each."""
+
+    states: Coded[str]  # ConsultationState values
+    outcomes: Coded[str]  # ConsultationOutcome values, "" for none
+    created: Instants
+    due: Instants
+    advised: Instants  # MISSING: not advised
+
+
+def _instants(values: Iterable[int | None]) -> Instants:
+    return np.array([MISSING if v is None else v for v in values], dtype=np.int64)
 
 
 @dataclass(frozen=True, slots=True)
@@ -125,27 +222,33 @@ class ConsultationFigures:
     advised_by_due: Share
 
 
-def count_per_day(rows: Iterable[ContactRow[K]], period: Period) -> DailyContacts[K]:
+def count_per_day(
+    contacts: "Contacts[K] | Iterable[ContactRow[K]]", period: Period
+) -> DailyContacts[K]:
     """Contacts received in the period, per London date of receipt and source agency."""
-    days = period.days
+    if not isinstance(contacts, Contacts):
+        contacts = Contacts.of_rows(contacts)
+    sources = contacts.sources
+    days, width = period.days, len(sources.values)
     # Each day's first moment: a contact's London date is the last day begun by its receipt.
-    starts = [instant(datetime.combine(day, time(), LONDON)) for day in days]
-    counts: Counter[tuple[date, K]] = Counter()
-    for received, *_rest, source, _previous in rows:
-        counts[(days[bisect_right(starts, received) - 1], source)] += 1
-    by_day: Counter[date] = Counter()
-    by_source: Counter[K] = Counter()
-    for (day, source), count in counts.items():
-        by_day[day] += count
-        by_source[source] += count
+    starts = np.array([instant(datetime.combine(day, time(), LONDON)) for day in days])
+    on_day = np.searchsorted(starts, contacts.received, side="right") - 1
+    grid = np.bincount(on_day * width + sources.codes, minlength=len(days) * width)
+    grid = grid.reshape(len(days), width)
+    counts = {
+        (days[d], sources.values[s]): n
+        for d, s, n in zip(*np.nonzero(grid), grid[grid > 0].tolist(), strict=True)
+    }
+    by_day = {days[d]: n for d, n in enumerate(grid.sum(axis=1).tolist()) if n}
+    by_source = {sources.values[s]: n for s, n in enumerate(grid.sum(axis=0).tolist()) if n}
     return DailyContacts(
-        days=days, sources=_busiest(by_source), counts=dict(counts),
-        by_day=dict(by_day), by_source=dict(by_source), total=sum(by_source.values()),
+        days=days, sources=_busiest(by_source), counts=counts, by_day=by_day,
+        by_source=by_source, total=sum(by_source.values()),
     )  # fmt: skip
 
 
 def time_to_decision(
-    rows: Iterable[ContactRow[K]], clock: WorkingClock, *, day: int, now: int
+    contacts: Contacts[K], clock: WorkingClock, *, day: int, now: int
 ) -> DecisionTimes[K]:
     """Contacts received in the period: working hours to decision and decided within a day.
 
@@ -157,134 +260,114 @@ def time_to_decision(
     undecided and already past that time ``now``; rejected and withdrawn contacts are in
     neither.
     """
-    rows = list(rows)
-    decided_rows = [row for row in rows if row[1] is not None]
-    hours, in_time = clock.timed_many([r[0] for r in decided_rows],
-                                      [r[1] or 0 for r in decided_rows], day)  # fmt: skip
-    on_time: Counter[K] = Counter()
-    settled: Counter[K] = Counter()
-    states: Counter[ContactState] = Counter()
-    outcomes: Counter[Outcome] = Counter()
-    for (_received, _decided, _state, outcome, source, _previous), timely in zip(
-        decided_rows, in_time, strict=True
-    ):
-        if outcome is not None:
-            outcomes[outcome] += 1
-        settled[source] += 1
-        on_time[source] += timely
-    for received, decided, state, _outcome, source, _previous in rows:
-        states[state] += 1
-        if decided is None and state.is_open and not clock.timed_at(received, now, day)[1]:
-            settled[source] += 1
+    c, sources = contacts, contacts.sources.codes
+    decided = c.decided != MISSING
+    hours, in_time = clock.timed_many(c.received[decided], c.decided[decided], day)
+    hours.sort()  # once, for the median and the 90th percentile
+    waiting = np.flatnonzero(~decided & c.states.holds(_OPEN_STATES))
+    _, timely = clock.timed_many(c.received[waiting], np.full(waiting.size, now), day)
+    late = waiting[~np.asarray(timely, dtype=np.bool_)]
+    # Due a decision: decided, or undecided and past due; agencies in the order first due.
+    due = np.concatenate([sources[decided], sources[late]])
+    width = len(c.sources.values)
+    settled = np.bincount(due, minlength=width).tolist()
+    on_time = np.bincount(sources[decided], weights=np.asarray(in_time, dtype=np.int64),
+                          minlength=width).astype(np.int64).tolist()  # fmt: skip
+    order = due[np.sort(np.unique(due, return_index=True)[1])].tolist()
+    outcomes, states = c.outcomes[decided].counts(), c.states.counts()
     return DecisionTimes(
         decided=len(hours), median_hours=median(hours), p90_hours=percentile_90(hours),
-        within_one_day=Share(sum(on_time.values()), sum(settled.values())),
-        within_one_day_by_source={s: Share(on_time[s], n) for s, n in settled.items()},
-        outcomes={outcome: outcomes[outcome] for outcome in Outcome},
-        undecided=sum(n for state, n in states.items() if state.is_open),
-        rejected=states[ContactState.REJECTED], revoked=states[ContactState.REVOKED],
+        within_one_day=Share(sum(on_time), sum(settled)),
+        within_one_day_by_source={c.sources.values[s]: Share(on_time[s], settled[s])
+                                  for s in order},
+        outcomes={outcome: outcomes.get(outcome.value, 0) for outcome in Outcome},
+        undecided=sum(n for state, n in states.items() if state in _OPEN_STATES),
+        rejected=states.get(ContactState.REJECTED.value, 0),
+        revoked=states.get(ContactState.REVOKED.value, 0),
     )  # fmt: skip
 
 
-def time_to_feedback(rows: Iterable[FeedbackRow], clock: WorkingClock) -> FeedbackTimes:
+def time_to_feedback(decisions: Decisions, clock: WorkingClock) -> FeedbackTimes:
     """Contacts decided in the period: feedback sent to the referrer, and how soon.
 
     The share is of contacts decided in the period whose feedback has been sent; the median
     is of the working hours from the decision to the feedback being sent.
     """
-    rows = list(rows)
-    sent = [(decided_at, sent_at) for decided_at, sent_at in rows if sent_at is not None]
-    hours = clock.hours_many([d for d, _ in sent], [s for _, s in sent])
-    return FeedbackTimes(sent=Share(len(hours), len(rows)), median_hours=median(hours))
+    sent = decisions.sent != MISSING
+    hours = clock.hours_many(decisions.decided[sent], decisions.sent[sent])
+    return FeedbackTimes(sent=Share(len(hours), decisions.decided.size),
+                         median_hours=median(hours))  # fmt: skip
 
 
-def partner_responses(
-    rows: Iterable[RequestRow[K]], clock: WorkingClock, *, now: int
-) -> list[PartnerLine[K]]:
+def partner_responses(checks: Checks[K], clock: WorkingClock, *, now: int) -> list[PartnerLine[K]]:
     """Partner checks asked in the period, per agency asked, then every agency together.
 
     Answered by their due time: answered no later than due, of the checks answered or
     unanswered and already past due ``now``. The median is of answered checks' working
     hours from asked to answered.
     """
-    hours: defaultdict[K, list[float]] = defaultdict(list)
-    asked: Counter[K] = Counter()
-    on_time: Counter[K] = Counter()
-    settled: Counter[K] = Counter()
-    rows = list(rows)
-    answered = [(agency, a, d, done) for agency, a, d, done in rows if done is not None]
-    taken = clock.hours_many([a for _, a, _, _ in answered], [done for *_, done in answered])
-    for (agency, _asked, due, done), spent in zip(answered, taken, strict=True):
-        hours[agency].append(spent)
-        settled[agency] += 1
-        on_time[agency] += done <= due
-    for agency, _asked, due, reply in rows:
-        asked[agency] += 1
-        if reply is None and due < now:
-            settled[agency] += 1
-    lines = [
-        PartnerLine(agency, n, len(hours[agency]), median(hours[agency]),
-                    Share(on_time[agency], settled[agency]))
-        for agency, n in ((a, asked[a]) for a in _busiest(asked))
-    ]  # fmt: skip
-    every = [h for agency_hours in hours.values() for h in agency_hours]
-    total: PartnerLine[K] = PartnerLine(None, asked.total(), len(every), median(every),
-                        Share(on_time.total(), settled.total()))  # fmt: skip
+    k, agencies = checks, checks.asked_of.values
+    width, asked_of = len(agencies), checks.asked_of.codes
+    answered = k.answered != MISSING
+    taken = np.asarray(clock.hours_many(k.asked[answered], k.answered[answered]))
+    by = asked_of[answered]
+    asked = np.bincount(asked_of, minlength=width).tolist()
+    replies = np.bincount(by, minlength=width).tolist()
+    on_time = np.bincount(by, weights=k.answered[answered] <= k.due[answered], minlength=width)
+    overdue = np.bincount(asked_of[~answered & (k.due < now)], minlength=width).tolist()
+    lines = []
+    for agency in _busiest(dict(zip(agencies, asked, strict=True))):
+        n = agencies.index(agency)
+        lines.append(PartnerLine(agency, asked[n], replies[n], median(taken[by == n].tolist()),
+                                 Share(int(on_time[n]), replies[n] + overdue[n])))  # fmt: skip
+    total: PartnerLine[K] = PartnerLine(None, sum(asked), int(answered.sum()),
+                        median(taken.tolist()),
+                        Share(int(on_time.sum()), sum(replies) + sum(overdue)))  # fmt: skip
     return [*lines, total]
 
 
-def consultation_figures(
-    rows: Iterable[ConsultationRow], clock: WorkingClock, *, now: int
-) -> ConsultationFigures:
+def consultation_figures(advice: Advice, clock: WorkingClock, *, now: int) -> ConsultationFigures:
     """Consultations created in the period: outcomes, still waiting, advice on time.
 
     Advised by due time: advised no later than due, of the consultations advised or still
     waiting and already past due ``now``; withdrawn ones are in neither. The median is of
     advised consultations' working hours from created to advised.
     """
-    states: Counter[ConsultationState] = Counter()
-    outcomes: Counter[ConsultationOutcome] = Counter()
-    rows = list(rows)
-    advised = [(created, done) for _s, _o, created, _d, done in rows if done is not None]
-    hours = clock.hours_many([c for c, _ in advised], [done for _, done in advised])
-    on_time = settled = 0
-    for state, outcome, _created_at, due_at, advised_at in rows:
-        states[state] += 1
-        if advised_at is not None:
-            if outcome is not None:
-                outcomes[outcome] += 1
-            settled += 1
-            on_time += advised_at <= due_at
-        elif state is ConsultationState.REQUESTED and due_at < now:
-            settled += 1
+    a = advice
+    advised = a.advised != MISSING
+    hours = clock.hours_many(a.created[advised], a.advised[advised])
+    waiting = a.states.holds(_WAITING)
+    states, outcomes = a.states.counts(), a.outcomes[advised].counts()
+    on_time = int((advised & (a.advised <= a.due)).sum())
+    settled = int(advised.sum() + (~advised & waiting & (a.due < now)).sum())
     return ConsultationFigures(
-        created=states.total(), outcomes={o: outcomes[o] for o in ConsultationOutcome},
-        waiting=states[ConsultationState.REQUESTED],
-        withdrawn=states[ConsultationState.WITHDRAWN], median_hours=median(hours),
+        created=a.created.size, outcomes={o: outcomes.get(o.value, 0) for o in ConsultationOutcome},
+        waiting=int(waiting.sum()),
+        withdrawn=states.get(ConsultationState.WITHDRAWN.value, 0), median_hours=median(hours),
         advised_by_due=Share(on_time, settled),
     )  # fmt: skip
 
 
-def repeat_contacts(rows: Sequence[ContactRow[K]]) -> Share:
+def repeat_contacts(contacts: Contacts[K]) -> Share:
     """Contacts received in the period that are repeats, of all contacts received in it.
 
     A repeat is about an identified child with another contact at the same MASH (from any
     agency) received before it and on or after the same London date and time a year earlier.
-    Each row carries when the child's latest contact before it was received (None: no
+    Each row carries when the child's latest contact before it was received (MISSING: no
     earlier contact, or no identified child).
     """
-    repeats = 0
-    for received, *_rest, previous in rows:
-        if previous is None or received - previous > _SURELY_OLDER:
-            continue
-        # A year back is 365 or 366 days, give or take the clocks' hour: check closely only
-        # near that edge (the check converts to London time, which is slow over many rows).
-        repeats += received - previous < _SURELY_WITHIN or (
-            previous >= instant(a_year_before(moment_at(received)))
-        )
-    return Share(repeats, len(rows))
+    received, previous = contacts.received, contacts.previous
+    known = previous != MISSING
+    since = np.where(known, received - np.where(known, previous, 0), _SURELY_OLDER + 1)
+    repeats = int((since < _SURELY_WITHIN).sum())
+    # A year back is 365 or 366 days, give or take the clocks' hour: check closely only
+    # near that edge (the check converts to London time, which is slow over many rows).
+    for row in np.flatnonzero((since >= _SURELY_WITHIN) & (since <= _SURELY_OLDER)).tolist():
+        at = int(received[row])
+        repeats += int(previous[row]) >= instant(a_year_before(moment_at(at)))
+    return Share(repeats, received.size)
 
 
-def _busiest(counts: Counter[K]) -> list[K]:
+def _busiest(counts: Mapping[K, int]) -> list[K]:
     """Keys by count, largest first; ties in a fixed order whatever order rows came in."""
     return sorted(counts, key=lambda key: (-counts[key], str(key)))

@@ -11,7 +11,7 @@ from jigsaw.core import clock
 from jigsaw.core.errors import Invalid
 from jigsaw.core.uow import UnitOfWork
 from jigsaw.core.working_time import LONDON
-from jigsaw.measures import charts, export, queries
+from jigsaw.measures import charts, export, queries, views
 from jigsaw.measures.queries import Measures
 from jigsaw.measures.schemas import MeasuresForm, MeasuresView
 from jigsaw.web.auth import Requires
@@ -80,8 +80,11 @@ def _charts(found: Measures) -> dict[str, Any]:
     within = sorted(((names.get(source, "Unknown"), share)
                      for source, share in decisions.within_one_day_by_source.items()),
                     key=lambda item: item[0])  # fmt: skip
+    contacts = charts.contacts_per_day(found.contacts, names)
     return {
-        "contacts": charts.contacts_per_day(found.contacts, names),
+        "contacts": contacts,
+        "rects": views.rects_svg(contacts),
+        "days": views.day_lines(found.contacts, names),
         "outcomes": charts.bars([(o.label, n) for o, n in decisions.outcomes.items()]),
         "within": within,
         "advice": charts.bars([(o.label, n) for o, n in found.consultations.outcomes.items()]),

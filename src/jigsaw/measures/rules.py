@@ -24,9 +24,12 @@ LONGEST_DAYS = 366
 EARLIEST = date(2000, 1, 1)
 _MICROSECONDS = timedelta(microseconds=1)
 _HOUR = 3_600_000_000  # microseconds
+_TABLE_DAYS = 32  # days added to a clock's table at a time
 _EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
 NOTHING = "\u2013"  # an en dash: shown where there is nothing to count
 Instants = npt.NDArray[np.int64]  # instants (or working microseconds), many at once
+MISSING = np.iinfo(np.int64).min  # no such time, in a column of instants (numpy's NaT)
+Moments = Sequence[int] | Instants  # instants as a list or an array
 
 
 @dataclass(frozen=True, slots=True)
@@ -178,14 +181,14 @@ class WorkingClock:
         """When ``working`` (more than none) of working time after ``start`` ends, in UTC."""
         return moment_at(self.add_at(instant(start), working // _MICROSECONDS))
 
-    def hours_many(self, starts: Sequence[int], ends: Sequence[int]) -> list[float]:
+    def hours_many(self, starts: Moments, ends: Moments) -> list[float]:
         """``hours_at`` for many intervals at once (thousands of rows: arrays, not a loop)."""
         begun, reached = self.elapsed_many(starts), self.elapsed_many(ends)
         hours: list[float] = (np.maximum(reached - begun, 0) / _HOUR).tolist()
         return hours
 
     def timed_many(
-        self, starts: Sequence[int], ends: Sequence[int], working: int
+        self, starts: Moments, ends: Moments, working: int
     ) -> tuple[list[float], list[bool]]:
         """``timed_at`` for many intervals at once: the hours and whether each was on time."""
         begun, reached = self.elapsed_many(starts), self.elapsed_many(ends)
@@ -194,10 +197,10 @@ class WorkingClock:
         on_time: list[bool] = (reached < target).tolist()
         # Reached exactly: on time at that moment, late if the office had closed by then.
         for row in np.flatnonzero(reached == target).tolist():
-            on_time[row] = ends[row] <= self.add_at(starts[row], working)
+            on_time[row] = int(ends[row]) <= self.add_at(int(starts[row]), working)
         return hours, on_time
 
-    def elapsed_many(self, instants: Sequence[int]) -> "Instants":
+    def elapsed_many(self, instants: Moments) -> "Instants":
         """``elapsed_at`` of each instant, as an array."""
         at = np.asarray(instants, dtype=np.int64)
         if at.size == 0:
@@ -259,9 +262,13 @@ class WorkingClock:
         return self._before[day] + min(max(at - opens, 0), self._day)
 
     def _extend(self) -> None:
-        """Add the next year of days to the table."""
+        """Add the next month of days to the table.
+
+        A month, not more: the page's usual period is the last 28 days, and each day costs
+        two London-time conversions.
+        """
         opens = self._calendar.hours.opens
-        for _ in range(366):
+        for _ in range(_TABLE_DAYS):
             day, self._next = self._next, self._next + timedelta(days=1)
             working = _is_working_day(self._calendar, day)
             self._starts.append(instant(datetime.combine(day, time(), LONDON)))
