@@ -318,9 +318,8 @@ def intake_figures(url: str | None) -> list[Figure]:
         ordered = batches(built.partnership)
         analyse(built.engine)
         app = create_app(built.settings, engine=built.engine)
-        with TestClient(app) as client:
+        with TestClient(app) as client, as_served():
             thread, stop = running(built, JOBS)
-            gc.collect()
             started = time.perf_counter()
             for organisation, events in ordered:
                 response = client.post("/api/v1/events", headers=headers[organisation],
@@ -447,7 +446,8 @@ HOW_INTAKE = (
     f"{POSTED:,} events about {CHILDREN:,} demo children from ten agencies' systems, by NHS "
     f"number or UPN, POST /api/v1/events in batches of {BATCH} one after another, the worker "
     "(every job) evaluating the rules as commits wake it; timed from the first request until "
-    "the rules' queue is empty (bench/bench_events.py)."
+    "the rules' queue is empty (bench/bench_events.py); the process as `jigsaw serve` runs "
+    "it (web.server.settle)."
 )
 HOW_LATENCY = (
     f"{ALERTS} police domestic abuse incidents about pupils, one per request after "

@@ -234,6 +234,8 @@ class _Reading:
             extra = [i for i in marked if is_start(words[i].replace("'", ""))]
             if extra:
                 starts = sorted({*starts, *extra})
+        if not starts:
+            return []  # most short texts (an event's code, a one-line note)
         offsets = self._offsets = [0, *accumulate(map(len, parts))]
         text = self._text
         children, plurals = self._root.children, self._root.plurals
