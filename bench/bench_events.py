@@ -213,8 +213,8 @@ def chronology_figures(url: str | None) -> list[Figure]:
             sign_in(client, email, built.keys[email])
             path = f"/children/{built.id(child.key)}/chronology"
             with as_served():
-                found.append(page_figure(client, "chronology page, social worker", path,
-                                         target_ms=P99_TARGET_MS))  # fmt: skip
+                found.append(page_figure(client, "chronology page (newest 100), social worker",
+                                         path, target_ms=P99_TARGET_MS))  # fmt: skip
                 found.append(page_figure(client, "compact view (1,000 lines)",
                                          f"{path}?view=compact", target_ms=None))  # fmt: skip
                 found.append(page_figure(client, "filtered: police, significant only",

@@ -18,6 +18,7 @@ from jigsaw.core.db import make_session_factory
 from jigsaw.core.uow import UnitOfWork
 from jigsaw.demo import DemoChild
 from jigsaw.events.posting import post_events
+from jigsaw.events.routes import PAGE_LIMIT
 from jigsaw.events.rules import Identity, PostedEvent
 from jigsaw.events.services import record
 from tests.browser import (
@@ -53,7 +54,7 @@ POSTED: dict[str, list[tuple[str, str, str]]] = {
                    ("missing_episode", "MISS", "Reported missing overnight, found at a friend's"),
                    ("police_welfare_check", "WC", "Welfare check at the address")],
 }  # fmt: skip
-EVENTS = 260  # more than a page (200), so "Show earlier events" is there
+EVENTS = 260  # more than a page (100), so "Show earlier events" is there
 
 
 @pytest.fixture(scope="module")
@@ -128,7 +129,7 @@ def test_a_social_worker_reads_filters_marks_and_exports_a_chronology(
     page.get_by_role("link", name="Chronology", exact=True).click()
     assert page.locator("h1").inner_text() == f"{child.given_names} {child.family_name}"
     main = page.locator("main").inner_text()
-    assert f"Showing 200 of {EVENTS} events" in main
+    assert f"Showing {PAGE_LIMIT} of {EVENTS} events" in main
     assert "Other agencies hold information" not in main  # children's social care sees all
     assert "DA01" in main or "MISS" in main or "ED-ATT" in main  # the source's own codes
     screenshot(page, "chronology-1-page")

@@ -37,7 +37,10 @@ Reviewer = Annotated[Actor, Depends(Requires(Permission.MATCH_REVIEW))]
 Poster = Annotated[Actor, Depends(Requires(Permission.EVENT_POST))]
 Filters = Annotated[ChronologyForm, Query()]
 Before = Annotated[AwareDatetime | None, Query(description="The last page's next_before")]
-# The compact view shows no words, so a long history is read a thousand lines at a time.
+# A page of the full view is the hundred newest events with their words (some 200 KB of
+# page for a busy child); "Show earlier events" goes on. The compact view shows no words,
+# so a long history is read a thousand lines at a time.
+PAGE_LIMIT = 100
 COMPACT_LIMIT = 1000
 MOVED: dict[int | str, dict[str, object]] = {
     307: {"description": "Merged into another record: the Location header gives its address."}
@@ -53,7 +56,7 @@ def chronology_page(
     try:
         found = queries.chronology(
             uow, actor, child_id, filters, before=form.earlier_than(),
-            limit=COMPACT_LIMIT if form.compact else queries.LIMIT, with_text=not form.compact,
+            limit=COMPACT_LIMIT if form.compact else PAGE_LIMIT, with_text=not form.compact,
         )  # fmt: skip
     except MergedRecord as merged:
         return redirect(f"/children/{merged.kept_id}/chronology?{form.query(before='')}")
