@@ -10,7 +10,6 @@ template asks, and then once a page.
 
 import re
 import uuid
-from functools import lru_cache
 from typing import Any
 
 from fastapi import Request
@@ -41,7 +40,6 @@ _NOTE = (
 _YOURS = ' <span class="app-term__yours"><strong>In {group} terms:</strong> {words}.</span>'
 
 
-@lru_cache(maxsize=4096)
 def note_html(explanation: Explanation) -> Markup:
     """What an opened term says: its name, definition, the reader's nearest words, a link."""
     yours = ""
