@@ -112,7 +112,7 @@ def _page_actor(request: Request) -> Actor:
     return viewer.actor
 
 
-def public() -> None:
+async def public() -> None:
     """Marks a route anyone may reach (home, health, sign-in, static documentation)."""
 
 

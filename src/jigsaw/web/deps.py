@@ -1,4 +1,8 @@
-"""Typed request dependencies: one unit of work per request, the templates."""
+"""Typed request dependencies: one unit of work per request, the templates.
+
+They are ``async``: none waits on anything, and a plain function dependency would be run
+on the thread pool, one hand-over there and back for each on every request.
+"""
 
 from typing import Annotated
 
@@ -9,24 +13,24 @@ from jigsaw.accounts.sessions import SessionRules
 from jigsaw.core.uow import UnitOfWork
 
 
-def get_uow(request: Request) -> UnitOfWork:
+async def get_uow(request: Request) -> UnitOfWork:
     """A fresh unit of work on the app's database; services open and commit it."""
     return UnitOfWork(request.app.state.session_factory)
 
 
-def get_templates(request: Request) -> Jinja2Templates:
+async def get_templates(request: Request) -> Jinja2Templates:
     """The app's template renderer."""
     templates: Jinja2Templates = request.app.state.templates
     return templates
 
 
-def get_session_rules(request: Request) -> SessionRules:
+async def get_session_rules(request: Request) -> SessionRules:
     """How long sessions last and when sign-in locks, from the app's settings."""
     rules: SessionRules = request.app.state.session_rules
     return rules
 
 
-def get_secret_key(request: Request) -> str:
+async def get_secret_key(request: Request) -> str:
     """The deployment's secret key (signs forms and cookies, seals stored secrets)."""
     key: str = request.app.state.secret_key
     return key
