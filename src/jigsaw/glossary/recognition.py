@@ -281,11 +281,30 @@ class _Reading:
                     add(_with_possessive(text, _new(Found, (start, end, form.key))))
                     after = first + 1
                 continue
+            if node is not None and word not in plurals and (pair := self._pair(node, first)):
+                add(_with_possessive(text, pair))
+                after = first + 2
+                continue
             best = self._longest_from(first, len(words))
             if best is not None:
                 add(_with_possessive(text, best[0]))
                 after = best[1]
         return found
+
+    def _pair(self, node: _Node, first: int) -> Found | None:
+        """A plainly written two-word term ("county lines", "health visitor") that no longer
+        term goes on from, found as the walk would find it, without one; None to walk."""
+        parts, second = self._parts, 2 * first + 3
+        if second >= len(parts) or parts[second - 1] != " ":
+            return None
+        word = parts[second]
+        pair = node.children.get(word)
+        if pair is None or pair.plain is None or word in node.plurals or "'" in word:
+            return None
+        if pair.children and second + 2 < len(parts) and _continues(parts[second + 2], pair):
+            return None
+        offsets = self._offsets
+        return _new(Found, (offsets[second - 2], offsets[second + 1], pair.plain.key))
 
     def _span(self, index: int) -> tuple[int, int]:
         """Where word ``index`` is in the text."""
