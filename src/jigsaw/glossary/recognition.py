@@ -292,8 +292,10 @@ class _Reading:
         return found
 
     def _pair(self, node: _Node, first: int) -> Found | None:
-        """A plainly written two-word term ("county lines", "health visitor") that no longer
-        term goes on from, found as the walk would find it, without one; None to walk."""
+        """A plainly written two-word term that nothing longer goes on from, or None.
+
+        "County lines", "health visitor": found as the walk would find them, without one.
+        """
         parts, second = self._parts, 2 * first + 3
         if second >= len(parts) or parts[second - 1] != " ":
             return None
