@@ -93,6 +93,14 @@ class TestPluralsAndPossessives:
             ("children's social care", "csc"),
         ]
 
+    def test_a_word_with_more_than_one_apostrophe_is_read_without_them(
+        self, recogniser: Recogniser
+    ) -> None:
+        # One apostrophe is looked up as written; more (a typing slip) are taken out first.
+        assert words(recogniser, "Mum said L'AC's plan was late") == [("L'AC's", "lac")]
+        text = "Childr'en\u2019s social care and the CIN's plan"
+        assert words(recogniser, text) == [(text[:23], "csc"), ("CIN's", "cin")]
+
     def test_a_plural_cannot_continue_a_longer_form(self, recogniser: Recogniser) -> None:
         # "CPs plan" is not "CP plan": the plural ends the term at "CPs".
         assert words(recogniser, "the CPs plan") == [("CPs", "cp")]

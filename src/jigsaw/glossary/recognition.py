@@ -30,6 +30,8 @@ _SPLIT: Final = re.compile(f"({_WORD.pattern})")
 # The same on lower-case ASCII text, a third faster (most narratives are plain ASCII).
 _SPLIT_ASCII: Final = re.compile(r"([a-z]++(?:'[a-z]++)*+|[0-9]++)")
 _APOSTROPHE_MARKS: Final = "'\u2019"
+# A word with two apostrophes inside, once lowered ("o'neill's").
+_TWO_APOSTROPHES: Final = re.compile(r"'[^\W\d_]+'[^\W\d_]")
 _new: Final = tuple.__new__
 _APOSTROPHES: Final = str.maketrans("", "", _APOSTROPHE_MARKS)
 # What may stand between two words of one term (spaces and one line break, a hyphen or
@@ -220,7 +222,8 @@ class _Reading:
         self._starts = starts
         self._text = text
         lowered = _lowered(text)
-        self._apostrophes = "'" in lowered
+        # Whether a word has two apostrophes or more: rare, see found().
+        self._apostrophes = "'" in lowered and _TWO_APOSTROPHES.search(lowered) is not None
         self._parts = (_SPLIT_ASCII if lowered.isascii() else _SPLIT).split(lowered)
         self._offsets: list[int] = []
 
@@ -231,7 +234,8 @@ class _Reading:
         # One set lookup a word, looped in C: the first words of forms and their plurals.
         starts = list(compress(count(), map(is_start, words)))
         if self._apostrophes:
-            # Apostrophes are all "'" in the lowered text; few words have one (found in C).
+            # A start with one apostrophe ("LAC's") is in the starts as it is; one with more
+            # is rare, and found by taking its apostrophes out (all "'" once lowered).
             marked = compress(count(), map(contains, words, repeat("'")))
             extra = [i for i in marked if is_start(words[i].replace("'", ""))]
             if extra:
@@ -414,11 +418,15 @@ def _plurals_of(word: str) -> tuple[str, ...]:
 
 
 def _first_words(root: _Node) -> frozenset[str]:
-    """Every word a term may start with: first words, and their plurals for one-word forms."""
+    """Every word a term may start with: first words, and their plurals for one-word forms.
+
+    Each also with an apostrophe inside ("lac's", "children's"), as a text may write it.
+    """
     starts = set(root.children)
     for word, node in root.children.items():
         if node.forms:
             starts.update((word + "s", word + "es"))
             if word.endswith("y"):
                 starts.add(word[:-1] + "ies")
-    return frozenset(starts)
+    marked = {w[:i] + "'" + w[i:] for w in starts if w.isalpha() for i in range(1, len(w))}
+    return frozenset(starts | marked)
