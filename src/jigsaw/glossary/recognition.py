@@ -215,7 +215,7 @@ class _Reading:
     when a term may start.
     """
 
-    __slots__ = ("_apostrophes", "_offsets", "_parts", "_root", "_starts", "_text")
+    __slots__ = ("_offsets", "_parts", "_root", "_starts", "_text", "_two_apostrophes")
 
     def __init__(self, root: _Node, starts: frozenset[str], text: str) -> None:
         self._root = root
@@ -223,7 +223,7 @@ class _Reading:
         self._text = text
         lowered = _lowered(text)
         # Whether a word has two apostrophes or more: rare, see found().
-        self._apostrophes = "'" in lowered and _TWO_APOSTROPHES.search(lowered) is not None
+        self._two_apostrophes = "'" in lowered and _TWO_APOSTROPHES.search(lowered) is not None
         self._parts = (_SPLIT_ASCII if lowered.isascii() else _SPLIT).split(lowered)
         self._offsets: list[int] = []
 
@@ -233,7 +233,7 @@ class _Reading:
         is_start = self._starts.__contains__
         # One set lookup a word, looped in C: the first words of forms and their plurals.
         starts = list(compress(count(), map(is_start, words)))
-        if self._apostrophes:
+        if self._two_apostrophes:
             # A start with one apostrophe ("LAC's") is in the starts as it is; one with more
             # is rare, and found by taking its apostrophes out (all "'" once lowered).
             marked = compress(count(), map(contains, words, repeat("'")))
