@@ -10,12 +10,14 @@ from sqlalchemy import select
 
 from jigsaw.access.actor import Actor
 from jigsaw.access.models import InvolvementRole
+from jigsaw.access.permissions import Permission
 from jigsaw.access.vocabulary import AccessBasis, AgencyKind
 from jigsaw.alerts import queries
 from jigsaw.alerts import services as alerts
 from jigsaw.alerts.models import Alert, AlertState
 from jigsaw.alerts.queries import InboxView
 from jigsaw.audit.models import AuditEvent
+from jigsaw.children.models import Child
 from jigsaw.config import Settings
 from jigsaw.core.uow import UnitOfWork
 from jigsaw.notifications import Notification
@@ -37,7 +39,7 @@ from tests.alerts.test_engine import (
     the_alert,
 )
 from tests.children.helpers import actor
-from tests.demo_world import DemoWorld, form_token, load_world, sign_in
+from tests.demo_world import DemoWorld, bearer, form_token, load_world, sign_in
 
 NOTE = "Spoke to the child's class teacher before registration"
 
@@ -268,3 +270,66 @@ def test_a_missed_timescale_alert_links_to_the_record_that_is_late(
     assert f'href="/mash/contacts/{contact.id}"' in page.text
     assert "What happened" not in page.text  # no events: the record is what was late
     assert "Poppy Alder84" in page.text  # the MASH's open contact lets it reach the child
+
+
+class TestTheFeedForAgencySystems:
+    """``GET /api/v1/alerts``: an organisation's alerts for its own system's screens."""
+
+    def test_the_school_s_system_reads_its_open_then_acknowledged_alerts(
+        self, client: TestClient, uow: UnitOfWork, world: DemoWorld, alert: Alert
+    ) -> None:
+        headers = bearer(uow, world, "school-1", Permission.ALERT_WORK)
+        [line] = client.get("/api/v1/alerts", headers=headers).json()
+        assert line["reference"] == alert.reference
+        assert (line["state"], line["overdue"], line["path"]) == (
+            "open",
+            True,
+            f"/alerts/{alert.id}",
+        )
+        assert client.get("/api/v1/alerts?state=acknowledged", headers=headers).json() == []
+
+        dsl = actor(uow, world, "dsl-oakfield")
+        alerts.acknowledge(uow, dsl, alert_id=alert.id, note=NOTE)
+        assert client.get("/api/v1/alerts", headers=headers).json() == []
+        [done] = client.get("/api/v1/alerts?state=acknowledged", headers=headers).json()
+        assert (done["id"], done["state"]) == (str(alert.id), "acknowledged")
+        assert done["acknowledged_at"] is not None
+
+    def test_it_names_no_child(
+        self, client: TestClient, uow: UnitOfWork, world: DemoWorld, alert: Alert
+    ) -> None:
+        headers = bearer(uow, world, "school-1", Permission.ALERT_WORK)
+        answer = client.get("/api/v1/alerts", headers=headers)
+        with uow:
+            child = uow.session.get_one(Child, alert.child_id)
+            names = [n.given_names for n in child.names] + [n.family_name for n in child.names]
+        assert names
+        assert not any(name in answer.text for name in names)
+        assert str(alert.child_id) not in answer.text
+
+    @pytest.mark.usefixtures("alert")
+    def test_another_organisation_s_system_reads_none_of_them(
+        self, client: TestClient, uow: UnitOfWork, world: DemoWorld
+    ) -> None:
+        for organisation in ("school-2", "police", "la"):
+            headers = bearer(uow, world, organisation, Permission.ALERT_WORK)
+            assert client.get("/api/v1/alerts", headers=headers).json() == []
+            acknowledged = client.get("/api/v1/alerts?state=acknowledged", headers=headers)
+            assert acknowledged.json() == []
+
+    @pytest.mark.usefixtures("alert")
+    def test_a_token_without_the_permission_is_refused_and_a_person_s_cookie_is_not_a_token(
+        self, client: TestClient, uow: UnitOfWork, world: DemoWorld
+    ) -> None:
+        headers = bearer(uow, world, "school-1", Permission.EVENT_POST)
+        assert client.get("/api/v1/alerts", headers=headers).status_code == 403
+        sign_in(client, world, "dsl-oakfield")
+        assert client.get("/api/v1/alerts").status_code == 401
+
+    def test_a_state_it_does_not_know_is_a_clear_422(
+        self, client: TestClient, uow: UnitOfWork, world: DemoWorld
+    ) -> None:
+        headers = bearer(uow, world, "school-1", Permission.ALERT_WORK)
+        refused = client.get("/api/v1/alerts?state=closed", headers=headers)
+        assert refused.status_code == 422
+        assert "state" in refused.text

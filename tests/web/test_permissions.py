@@ -600,8 +600,9 @@ CORE_CASES = (
         everyone(401),
     ),
     # Alerts (issue 7): worked by those whose role owns them (policy.may_work_alert); an alert
-    # the persona does not work is 404. No API: the API takes agency systems' tokens only.
+    # the persona does not work is 404. The API is an agency system's read feed (tokens only).
     Case("GET", "/alerts", "/alerts", only(ALERT_WORKERS)),
+    Case("GET", "/api/v1/alerts", "/api/v1/alerts", everyone(401)),
     Case("GET", "/alerts/{alert_id}", "/alerts/{random}", only(ALERT_WORKERS, 404)),
     Case("POST", "/alerts/{alert_id}/take", "/alerts/{random}/take", only(ALERT_WORKERS, 404), {}),
     Case(

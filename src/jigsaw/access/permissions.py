@@ -47,6 +47,9 @@ class Permission(StrEnum):
 # Permissions an API token may carry: what agency systems do, never administration.
 TOKEN_PERMISSIONS = frozenset(
     {
+        # A case management system shows its organisation's alerts in its own screens (read
+        # only: a person takes and acknowledges an alert, and their note is the record).
+        Permission.ALERT_WORK,
         Permission.CHILD_READ,
         Permission.CONCERN_RAISE,
         # An agency's system answers the MASH's partner checks put to its organisation.

@@ -543,6 +543,19 @@ def may_work_alert(
     return (assigned_to_id is not None and actor.id == assigned_to_id) or owner_role in actor.roles
 
 
+def may_read_alert_feed(actor: Actor) -> bool:
+    """Whether an agency's system reads its organisation's alerts (``/api/v1/alerts``).
+
+    All of them, whichever role owns each: the system shows them to its own users. It only
+    reads: taking and acknowledging stay with people (``may_work_alert``).
+    """
+    return (
+        actor.kind is ActorKind.SERVICE_ACCOUNT
+        and can(actor, Permission.ALERT_WORK)
+        and actor.organisation_id is not None
+    )
+
+
 def may_manage_glossary(actor: Actor) -> bool:
     """Whether the actor edits the partnership's glossary and term mappings (versioned, audited)."""
     return actor.kind is ActorKind.USER and can(actor, Permission.GLOSSARY_MANAGE)

@@ -1,7 +1,8 @@
-"""The alerts inbox and an alert's page: take it, acknowledge it with a note.
+"""The alerts inbox and an alert's page: take it, acknowledge it with a note; the API feed.
 
-No API: alerts are worked by people (``policy.may_work_alert``) and the API takes only
-agency systems' tokens.
+Alerts are worked by people (``policy.may_work_alert``). The API takes only agency systems'
+tokens, so it reads: an organisation's alerts for its case management system to show its
+own users (``policy.may_read_alert_feed``), each with the address where a person works it.
 """
 
 import uuid
@@ -13,8 +14,9 @@ from fastapi.responses import HTMLResponse, Response
 from jigsaw.access.actor import Actor
 from jigsaw.access.permissions import Permission
 from jigsaw.alerts import queries, services
+from jigsaw.alerts.models import AlertState
 from jigsaw.alerts.queries import InboxView
-from jigsaw.alerts.schemas import AcknowledgeForm
+from jigsaw.alerts.schemas import AcknowledgeForm, AlertView
 from jigsaw.core.errors import Invalid
 from jigsaw.web.auth import Requires
 from jigsaw.web.csrf import csrf_protect
@@ -22,6 +24,7 @@ from jigsaw.web.deps import UowDep
 from jigsaw.web.pages import redirect, render
 
 pages = APIRouter(include_in_schema=False, dependencies=[Depends(csrf_protect)])
+api = APIRouter(prefix="/api/v1", tags=["alerts"])
 Worker = Annotated[Actor, Depends(Requires(Permission.ALERT_WORK))]
 VIEWS = {
     InboxView.MINE: "Mine",
@@ -66,3 +69,13 @@ def acknowledge(
                    "errors": error.errors}  # fmt: skip
         return render(request, "alerts/alert.html", context, status=422)
     return redirect(f"/alerts/{alert_id}")
+
+
+@api.get("/alerts", response_model=list[AlertView])
+def alert_feed(uow: UowDep, actor: Worker, state: AlertState = AlertState.OPEN) -> list[AlertView]:
+    """Your organisation's alerts: open ones soonest due first, or acknowledged ones latest first.
+
+    For your system to show its users; a person opens, takes and acknowledges each in Jigsaw
+    (its ``path``). At most 200.
+    """
+    return [AlertView.of(line) for line in queries.organisation_feed(uow, actor, state)]

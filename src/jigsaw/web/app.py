@@ -80,6 +80,7 @@ ROUTERS = (
     event_routes.pages,
     event_routes.api,
     alert_routes.pages,
+    alert_routes.api,
     glossary_routes.pages,
     glossary_routes.api,
     story_routes.pages,
