@@ -115,14 +115,20 @@ def organisation_feed(
     if not policy.may_read_alert_feed(actor):
         return []
     now = now or clock.now()
-    query = select(Alert).where(Alert.organisation_id == actor.organisation_id,
-                                Alert.state == state)  # fmt: skip
-    if state is AlertState.OPEN:
-        query = query.order_by(Alert.due_at, Alert.raised_at)
-    else:
-        query = query.order_by(Alert.acknowledged_at.desc())
+    query = (
+        select(Alert)
+        .where(Alert.organisation_id == actor.organisation_id, Alert.state == state)
+        .order_by(*_ORDER[state])
+    )
     with uow:
         return _lines(uow, list(uow.session.scalars(query.limit(INBOX_LIMIT))), now)
+
+
+# Open alerts soonest due first; acknowledged ones latest first (the inbox and the feed).
+_ORDER = {
+    AlertState.OPEN: (Alert.due_at, Alert.raised_at),
+    AlertState.ACKNOWLEDGED: (Alert.acknowledged_at.desc(),),
+}
 
 
 def _view(actor: Actor, view: InboxView) -> Select[Alert]:
@@ -132,13 +138,13 @@ def _view(actor: Actor, view: InboxView) -> Select[Alert]:
         return query.where(
             Alert.state == AlertState.ACKNOWLEDGED,
             or_(Alert.assigned_to_id == actor.id, Alert.owner_role.in_(owned)),
-        ).order_by(Alert.acknowledged_at.desc())
+        ).order_by(*_ORDER[AlertState.ACKNOWLEDGED])
     query = query.where(Alert.state == AlertState.OPEN)
     if view is InboxView.MINE:
         query = query.where(Alert.assigned_to_id == actor.id)
     else:
         query = query.where(Alert.assigned_to_id.is_(None), Alert.owner_role.in_(owned))
-    return query.order_by(Alert.due_at, Alert.raised_at)
+    return query.order_by(*_ORDER[AlertState.OPEN])
 
 
 def open_alert(
